@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Hearth administration"
+admin.site.site_title = "Hearth"
+admin.site.index_title = "Households, money and settings"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("households.urls")),
+]

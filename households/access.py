@@ -1,0 +1,33 @@
+"""Who may do what: markers read by CurrentHouseholdMiddleware, and the admin check."""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
+VIEWER_REFUSED = (
+    "You can look around this household but not change anything: your role is viewer. "
+    "Ask an admin to make you a member."
+)
+ADMIN_ONLY = "Only an admin of this household can do that."
+
+
+def household_optional(view):
+    """The view works for a signed-in user who has no household yet."""
+    view.household_optional = True
+    return view
+
+
+def viewer_allowed(view):
+    """A viewer may POST here (it changes only their own account, never the household's money)."""
+    view.viewer_allowed = True
+    return view
+
+
+def admin_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.membership is None or not request.membership.is_admin:
+            raise PermissionDenied(ADMIN_ONLY)
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,118 @@
+import zoneinfo
+from functools import cache
+
+from babel import Locale
+from babel.numbers import get_currency_name, list_currencies
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+
+from households.models import Household, Role, User
+
+COMMON_CURRENCIES = ["INR", "USD", "EUR", "GBP", "AUD", "CAD", "SGD", "AED", "JPY"]
+LOCALES = [
+    "en_IN", "hi_IN", "ta_IN", "te_IN", "mr_IN", "bn_IN", "kn_IN", "ml_IN", "gu_IN",
+    "en_US", "en_GB", "en_AU", "en_CA", "en_NZ", "en_SG", "en_AE", "en_ZA", "en_IE",
+    "de_DE", "de_CH", "fr_FR", "es_ES", "es_MX", "it_IT", "nl_NL", "pt_BR", "pt_PT",
+    "ja_JP", "zh_CN", "ar_AE",
+]  # fmt: skip
+
+
+@cache
+def currency_choices() -> list[tuple[str, str]]:
+    def label(code: str) -> str:
+        return f"{code} — {get_currency_name(code, locale='en')}"
+
+    rest = sorted(c for c in list_currencies() if c not in COMMON_CURRENCIES and len(c) == 3)
+    return [(c, label(c)) for c in COMMON_CURRENCIES] + [(c, label(c)) for c in rest]
+
+
+@cache
+def timezone_choices() -> list[tuple[str, str]]:
+    names = sorted(
+        z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc/")
+    )
+    return [(z, z.replace("_", " ")) for z in ["UTC", *names]]
+
+
+@cache
+def locale_choices() -> list[tuple[str, str]]:
+    return [(code, f"{Locale.parse(code).get_display_name('en')} ({code})") for code in LOCALES]
+
+
+class HouseholdFieldsMixin(forms.Form):
+    currency = forms.ChoiceField(choices=currency_choices, initial="INR")
+    timezone = forms.ChoiceField(choices=timezone_choices, initial="Asia/Kolkata")
+
+
+class SignupForm(HouseholdFieldsMixin, BaseUserCreationForm):
+    household_name = forms.CharField(
+        max_length=80, label="Household name", help_text="For example “The Sharmas” or “Flat 4B”."
+    )
+
+    class Meta:
+        model = User
+        fields = ("name", "email")
+
+    field_order = [
+        "name",
+        "email",
+        "password1",
+        "password2",
+        "household_name",
+        "currency",
+        "timezone",
+    ]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "An account with this email already exists. Log in instead."
+            )
+        return email
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()
+
+
+class HouseholdCreateForm(HouseholdFieldsMixin, forms.Form):
+    name = forms.CharField(max_length=80, label="Household name")
+    field_order = ["name", "currency", "timezone"]
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(
+        max_length=16, label="Invite code", help_text="Ask an admin of the household for it."
+    )
+
+
+class HouseholdSettingsForm(forms.ModelForm):
+    currency = forms.ChoiceField(choices=currency_choices)
+    locale = forms.ChoiceField(
+        choices=locale_choices,
+        label="Number format",
+        help_text="How amounts and dates are written.",
+    )
+    timezone = forms.ChoiceField(
+        choices=timezone_choices, label="Time zone", help_text="“Today” and every month start here."
+    )
+
+    class Meta:
+        model = Household
+        fields = ("name", "currency", "locale", "timezone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.locale
+        if current and current not in dict(locale_choices()):
+            self.fields["locale"].choices = [(current, current), *locale_choices()]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)

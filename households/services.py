@@ -1,0 +1,145 @@
+"""Writes on households, memberships and accounts."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from households.access import ADMIN_ONLY
+from households.live import disconnect_user, publish
+from households.models import Household, Membership, Role, User, new_invite_code
+
+# A sensible number format for the currencies households pick most; any locale can be set later.
+CURRENCY_LOCALES = {
+    "INR": "en_IN",
+    "USD": "en_US",
+    "GBP": "en_GB",
+    "EUR": "de_DE",
+    "AUD": "en_AU",
+    "CAD": "en_CA",
+    "SGD": "en_SG",
+    "AED": "en_AE",
+    "JPY": "ja_JP",
+    "NZD": "en_NZ",
+    "ZAR": "en_ZA",
+    "CHF": "de_CH",
+    "BRL": "pt_BR",
+    "MXN": "es_MX",
+}
+
+
+def locale_for_currency(currency: str) -> str:
+    return CURRENCY_LOCALES.get(currency, "en")
+
+
+def _admin_count(household: Household) -> int:
+    return Membership.objects.filter(household=household, role=Role.ADMIN).count()
+
+
+def _require_admin(household: Household, user: User) -> None:
+    if not Membership.objects.filter(household=household, user=user, role=Role.ADMIN).exists():
+        raise PermissionDenied(ADMIN_ONLY)
+
+
+@transaction.atomic
+def household_create(
+    *, user: User, name: str, currency: str, timezone: str, locale: str | None = None
+) -> Household:
+    """Create a household with `user` as its first admin, and its default categories."""
+    if Membership.objects.filter(user=user).exists():
+        raise ValidationError("You already belong to a household.")
+    household = Household(
+        name=name.strip(),
+        currency=currency,
+        timezone=timezone,
+        locale=locale or locale_for_currency(currency),
+    )
+    household.full_clean()
+    household.save()
+    Membership.objects.create(household=household, user=user, role=Role.ADMIN)
+    from expenses.services import categories_create_defaults  # the ledger app seeds its own rows
+
+    categories_create_defaults(household=household)
+    return household
+
+
+@transaction.atomic
+def account_signup(
+    *, email: str, password: str, name: str, household_name: str, currency: str, timezone: str
+) -> User:
+    user = User.objects.create_user(email=email, password=password, name=name.strip())
+    household_create(user=user, name=household_name, currency=currency, timezone=timezone)
+    return user
+
+
+@transaction.atomic
+def household_join(*, user: User, code: str) -> Membership:
+    code = code.strip().upper()
+    household = Household.objects.select_for_update().filter(invite_code=code).first()
+    if household is None:
+        raise ValidationError(
+            {
+                "code": "That invite code doesn't match any household. Codes change when an admin "
+                "rotates them: ask for the current one."
+            }
+        )
+    if Membership.objects.filter(user=user).exists():
+        raise ValidationError({"code": "You already belong to a household."})
+    membership = Membership.objects.create(household=household, user=user, role=Role.MEMBER)
+    publish(household, "members")
+    return membership
+
+
+@transaction.atomic
+def invite_code_rotate(*, household: Household, user: User) -> str:
+    _require_admin(household, user)
+    household.invite_code = new_invite_code()
+    household.save(update_fields=["invite_code"])
+    return household.invite_code
+
+
+@transaction.atomic
+def household_update(
+    *, household: Household, user: User, name: str, currency: str, locale: str, timezone: str
+) -> Household:
+    _require_admin(household, user)
+    household.name = name.strip()
+    household.currency = currency
+    household.locale = locale
+    household.timezone = timezone
+    household.full_clean(exclude=["invite_code"])
+    household.save(update_fields=["name", "currency", "locale", "timezone"])
+    household.__dict__.pop("tzinfo", None)
+    publish(household, "household", "expenses", "budgets", "dashboard")
+    return household
+
+
+@transaction.atomic
+def membership_set_role(
+    *, household: Household, actor: User, membership: Membership, role: str
+) -> Membership:
+    _require_admin(household, actor)
+    if role not in Role.values:
+        raise ValidationError({"role": "Choose admin, member or viewer."})
+    # Lock the household's admins so two demotions at once cannot leave it with none.
+    list(Membership.objects.select_for_update().filter(household=household, role=Role.ADMIN))
+    if membership.role == Role.ADMIN and role != Role.ADMIN and _admin_count(household) <= 1:
+        raise ValidationError(
+            {"role": "A household needs at least one admin: make someone else an admin first."}
+        )
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    publish(household, "members")
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, household: Household, actor: User, membership: Membership) -> None:
+    """Remove a member (an admin's action) or leave (the member's own)."""
+    if membership.user_id != actor.pk:
+        _require_admin(household, actor)
+    list(Membership.objects.select_for_update().filter(household=household, role=Role.ADMIN))
+    if membership.role == Role.ADMIN and _admin_count(household) <= 1:
+        raise ValidationError("The last admin cannot leave: make someone else an admin first.")
+    user_id = membership.user_id
+    membership.delete()
+    disconnect_user(user_id)
+    publish(household, "members")

@@ -1,0 +1,20 @@
+"""Template helpers every page uses: money in the household's currency and locale."""
+
+from decimal import Decimal
+
+from babel.numbers import format_currency
+from django import template
+
+register = template.Library()
+
+
+def format_money(amount, household, *, currency: str | None = None) -> str:
+    if amount is None:
+        amount = Decimal("0")
+    return format_currency(Decimal(amount), currency or household.currency, locale=household.locale)
+
+
+@register.filter
+def money(amount, household):
+    """{{ expense.amount|money:household }} → ₹1,20,000.00 for an en_IN household."""
+    return format_money(amount, household)
