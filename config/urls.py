@@ -8,4 +8,5 @@ admin.site.index_title = "Households, money and settings"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("households.urls")),
+    path("", include("expenses.urls")),
 ]

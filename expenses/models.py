@@ -1,7 +1,13 @@
+from datetime import date
+from decimal import Decimal
+from functools import partial
+
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
 
-from households.models import HouseholdOwned
+from households.models import HouseholdOwned, HouseholdQuerySet
 
 DEFAULT_CATEGORIES = [
     ("Groceries", "#2e7d32"),
@@ -26,15 +32,232 @@ class Category(HouseholdOwned):
     colour = models.CharField(max_length=7, default="#546e7a")
     archived = models.BooleanField(default=False)
 
+    history = HistoricalRecords(excluded_fields=["household", "created_at", "updated_at"])
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "categories"
         constraints = [
-            models.UniqueConstraint(
-                "household", Lower("name"), name="category_unique_name_per_household"
-            ),
+            models.UniqueConstraint("household", Lower("name"), name="category_unique_name_per_household"),
         ]
         indexes = [models.Index(fields=["household", "archived"])]
 
     def __str__(self) -> str:
         return self.name
+
+
+class ExpenseStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    PAID = "paid", "Paid"
+
+
+class Source(models.TextChoices):
+    MANUAL = "manual", "Typed in"
+    CHAT = "chat", "Chat"
+    RECURRING = "recurring", "Recurring"
+    IMPORT = "import", "Import"
+
+
+MAX_AMOUNT = Decimal("1000000000000")  # 10^12, exclusive
+money_field = partial(models.DecimalField, max_digits=14, decimal_places=2)
+
+
+class ExpenseQuerySet(HouseholdQuerySet):
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def in_trash(self):
+        return self.filter(deleted_at__isnull=False)
+
+    def paid(self):
+        return self.filter(status=ExpenseStatus.PAID)
+
+    def planned(self):
+        return self.filter(status=ExpenseStatus.PLANNED)
+
+    def in_period(self, start: date | None, end: date | None):
+        """Expenses dated from `start` to `end`, both included (either may be open)."""
+        qs = self
+        if start:
+            qs = qs.filter(date__gte=start)
+        if end:
+            qs = qs.filter(date__lte=end)
+        return qs
+
+    def overdue(self, today: date):
+        return self.planned().filter(due_date__lt=today)
+
+
+class Expense(HouseholdOwned):
+    amount = money_field()
+    currency = models.CharField(max_length=3)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="expenses")
+    description = models.CharField(max_length=200, blank=True)
+    date = models.DateField()
+    status = models.CharField(max_length=8, choices=ExpenseStatus.choices, default=ExpenseStatus.PAID)
+    due_date = models.DateField(null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["household", "created_at", "updated_at"])
+    objects = ExpenseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0) & models.Q(amount__lt=MAX_AMOUNT),
+                name="expense_amount_positive_and_sane",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["household", "-date", "-created_at"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="expense_alive_by_date",
+            ),
+            models.Index(fields=["household", "category", "date"], name="expense_category_date"),
+            models.Index(fields=["household", "paid_by", "date"], name="expense_member_date"),
+            models.Index(fields=["household", "status", "due_date"], name="expense_status_due"),
+            models.Index(fields=["household", "deleted_at"], name="expense_trash"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} · {self.description or self.category}"
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == ExpenseStatus.PLANNED and self.due_date is not None and self.due_date < today
+
+
+class Cadence(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    WEEKLY = "weekly", "Weekly"
+    YEARLY = "yearly", "Yearly"
+
+
+class RecurringRule(HouseholdOwned):
+    """A template that makes a draft on every occurrence of its cadence."""
+
+    amount = money_field()
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(max_length=200)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    cadence = models.CharField(max_length=8, choices=Cadence.choices, default=Cadence.MONTHLY)
+    day_of_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="1–31; 31 means the last day of shorter months."
+    )
+    weekday = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0 = Monday … 6 = Sunday")
+    month = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1–12, for yearly rules")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    paused = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["description"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="rule_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["household", "paused"])]
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.get_cadence_display().lower()})"
+
+
+class ImportBatch(HouseholdOwned):
+    """One uploaded bank-statement file, mapped and turned into drafts."""
+
+    class State(models.TextChoices):
+        MAPPING = "mapping", "Waiting for column mapping"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    file_name = models.CharField(max_length=200)
+    content = models.TextField()
+    mapping = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.MAPPING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    draft_count = models.PositiveIntegerField(default=0)
+    duplicate_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # [{"row": 12, "reason": "..."}]
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class DraftState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    CONFIRMED = "confirmed", "Confirmed"
+    DISCARDED = "discarded", "Discarded"
+
+
+class ExpenseDraft(HouseholdOwned):
+    """What the chat, a recurring rule or an import proposes. Never counts in any total."""
+
+    raw_text = models.TextField(blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.CHAT)
+    amount = money_field(null=True, blank=True)
+    category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    description = models.CharField(max_length=200, blank=True)
+    date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=ExpenseStatus.choices, default=ExpenseStatus.PAID)
+    due_date = models.DateField(null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    problems = models.JSONField(default=list, blank=True)
+    state = models.CharField(max_length=10, choices=DraftState.choices, default=DraftState.PENDING)
+    expense = models.OneToOneField(
+        Expense, on_delete=models.SET_NULL, null=True, blank=True, related_name="draft"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    rule = models.ForeignKey(
+        RecurringRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="drafts"
+    )
+    occurrence_date = models.DateField(null=True, blank=True)
+    import_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="drafts"
+    )
+    import_row = models.PositiveIntegerField(null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        Expense, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "occurrence_date"],
+                condition=models.Q(rule__isnull=False),
+                name="draft_one_per_rule_occurrence",
+            ),
+        ]
+        indexes = [models.Index(fields=["household", "state", "created_at"], name="draft_inbox")]
+
+    def __str__(self) -> str:
+        return f"Draft: {self.description or self.raw_text[:40]}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == DraftState.PENDING

@@ -1,19 +1,381 @@
-"""Writes on the ledger: categories, expenses, drafts."""
+"""Writes on the ledger: categories, expenses, drafts. Each takes the household and the acting user."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
-from expenses.models import DEFAULT_CATEGORIES, Category
-from households.models import Household
+from expenses.models import (
+    DEFAULT_CATEGORIES,
+    MAX_AMOUNT,
+    Category,
+    DraftState,
+    Expense,
+    ExpenseDraft,
+    ExpenseStatus,
+    RecurringRule,
+    Source,
+)
+from households.live import publish
+from households.models import Household, Membership, User
+
+TRASH_DAYS = 30
+LEDGER_TOPICS = ("expenses", "budgets", "dashboard")
+
+
+# ---------------------------------------------------------------- categories
 
 
 @transaction.atomic
 def categories_create_defaults(*, household: Household) -> None:
-    """Give a new household the default categories (those it lacks, so it is safe to repeat)."""
-    have = {
-        n.lower() for n in Category.objects.for_household(household).values_list("name", flat=True)
-    }
+    """Give a household the default categories it lacks (safe to repeat)."""
+    have = {n.lower() for n in Category.objects.for_household(household).values_list("name", flat=True)}
     Category.objects.bulk_create(
         Category(household=household, name=name, colour=colour)
         for name, colour in DEFAULT_CATEGORIES
         if name.lower() not in have
     )
+
+
+def _check_category_name(household: Household, name: str, exclude=None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Give the category a name."})
+    clash = Category.objects.for_household(household).filter(name__iexact=name)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude.pk)
+    if clash.exists():
+        raise ValidationError({"name": f"There is already a category called “{name}”."})
+    return name
+
+
+@transaction.atomic
+def category_create(*, household: Household, user: User, name: str, colour: str) -> Category:
+    category = Category(household=household, name=_check_category_name(household, name), colour=colour)
+    category.full_clean(validate_unique=False, validate_constraints=False)
+    category.save()
+    publish(household, "categories")
+    return category
+
+
+@transaction.atomic
+def category_update(
+    *, household: Household, user: User, category: Category, name: str, colour: str
+) -> Category:
+    category.name = _check_category_name(household, name, exclude=category)
+    category.colour = colour
+    category.full_clean(validate_unique=False, validate_constraints=False)
+    category.save(update_fields=["name", "colour", "updated_at"])
+    publish(household, "categories", *LEDGER_TOPICS)
+    return category
+
+
+@transaction.atomic
+def category_set_archived(
+    *, household: Household, user: User, category: Category, archived: bool
+) -> Category:
+    category.archived = archived
+    category.save(update_fields=["archived", "updated_at"])
+    publish(household, "categories")
+    return category
+
+
+@transaction.atomic
+def category_merge(*, household: Household, user: User, source: Category, target: Category) -> int:
+    """Move every expense, draft and rule of `source` to `target`, then remove `source`."""
+    if source.pk == target.pk:
+        raise ValidationError({"target": "Pick a different category to merge into."})
+    if source.household_id != household.pk or target.household_id != household.pk:
+        raise ValidationError({"target": "Pick one of this household's categories."})
+    expenses = list(Expense.objects.for_household(household).filter(category=source))
+    for expense in expenses:
+        expense.category = target
+        expense._change_reason = f"Category {source.name} merged into {target.name}"
+    bulk_update_with_history(expenses, Expense, ["category"], batch_size=500, default_user=user)
+    ExpenseDraft.objects.for_household(household).filter(category=source).update(category=target)
+    RecurringRule.objects.for_household(household).filter(category=source).update(category=target)
+    source.delete()
+    publish(household, "categories", *LEDGER_TOPICS)
+    return len(expenses)
+
+
+# ---------------------------------------------------------------- expenses
+
+
+def check_amount(amount: Decimal | None, field_name: str = "amount") -> Decimal:
+    if amount is None:
+        raise ValidationError({field_name: "Enter an amount."})
+    if amount <= 0:
+        raise ValidationError({field_name: "The amount must be more than zero."})
+    if amount >= MAX_AMOUNT:
+        raise ValidationError({field_name: "That amount is too large."})
+    return amount
+
+
+def _check_member(household: Household, user: User | None, field_name: str = "paid_by") -> None:
+    if user is not None and not Membership.objects.filter(household=household, user=user).exists():
+        raise ValidationError({field_name: "Pick a member of this household."})
+
+
+def _check_category(household: Household, category: Category | None) -> None:
+    if category is None or category.household_id != household.pk:
+        raise ValidationError({"category": "Pick one of this household's categories."})
+
+
+@dataclass
+class ExpenseData:
+    """The fields a person (or a draft) gives an expense."""
+
+    amount: Decimal
+    category: Category
+    date: date
+    description: str = ""
+    status: str = ExpenseStatus.PAID
+    due_date: date | None = None
+    paid_by: User | None = None
+    extra: dict = field(default_factory=dict)  # occasion, recipient, stage… (the budgets app's fields)
+
+
+def _apply(household: Household, expense: Expense, data: ExpenseData) -> None:
+    check_amount(data.amount)
+    _check_category(household, data.category)
+    _check_member(household, data.paid_by)
+    if data.status not in ExpenseStatus.values:
+        raise ValidationError({"status": "Choose planned or paid."})
+    expense.amount = data.amount
+    expense.category = data.category
+    expense.date = data.date
+    expense.description = " ".join((data.description or "").split())[:200]
+    expense.status = data.status
+    expense.due_date = data.due_date if data.status == ExpenseStatus.PLANNED else None
+    expense.paid_by = data.paid_by
+    for name, value in data.extra.items():
+        setattr(expense, name, value)
+
+
+@transaction.atomic
+def expense_create(
+    *, household: Household, user: User, data: ExpenseData, source: str = Source.MANUAL
+) -> Expense:
+    expense = Expense(household=household, currency=household.currency, logged_by=user, source=source)
+    _apply(household, expense, data)
+    expense.full_clean(exclude=["household", "logged_by"], validate_constraints=False)
+    expense._history_user = user
+    expense.save()
+    publish(household, *LEDGER_TOPICS)
+    return expense
+
+
+@transaction.atomic
+def expense_update(*, household: Household, user: User, expense: Expense, data: ExpenseData) -> Expense:
+    expense = Expense.objects.select_for_update().get(pk=expense.pk, household=household)
+    _apply(household, expense, data)
+    expense.full_clean(exclude=["household", "logged_by"], validate_constraints=False)
+    expense._history_user = user
+    expense.save()
+    publish(household, *LEDGER_TOPICS)
+    return expense
+
+
+@transaction.atomic
+def expense_mark_paid(*, household: Household, user: User, expense: Expense) -> Expense:
+    expense = Expense.objects.select_for_update().get(pk=expense.pk, household=household)
+    if expense.status != ExpenseStatus.PAID:
+        expense.status = ExpenseStatus.PAID
+        expense.due_date = None
+        expense._history_user = user
+        expense.save(update_fields=["status", "due_date", "updated_at"])
+        publish(household, *LEDGER_TOPICS)
+    return expense
+
+
+@transaction.atomic
+def expense_delete(*, household: Household, user: User, expense: Expense) -> Expense:
+    """Move an expense to the trash (restorable for TRASH_DAYS days)."""
+    expense = Expense.objects.select_for_update().get(pk=expense.pk, household=household)
+    if expense.deleted_at is None:
+        expense.deleted_at = timezone.now()
+        expense._history_user = user
+        expense._change_reason = "Moved to trash"
+        expense.save(update_fields=["deleted_at", "updated_at"])
+        publish(household, *LEDGER_TOPICS)
+    return expense
+
+
+@transaction.atomic
+def expense_restore(*, household: Household, user: User, expense: Expense) -> Expense:
+    expense = Expense.objects.select_for_update().get(pk=expense.pk, household=household)
+    if expense.deleted_at is not None:
+        expense.deleted_at = None
+        expense._history_user = user
+        expense._change_reason = "Restored from trash"
+        expense.save(update_fields=["deleted_at", "updated_at"])
+        publish(household, *LEDGER_TOPICS)
+    return expense
+
+
+def trash_purge(*, now=None) -> int:
+    """Delete for good what has been in the trash for TRASH_DAYS days; nothing else."""
+    cutoff = (now or timezone.now()) - timedelta(days=TRASH_DAYS)
+    doomed = Expense.objects.filter(deleted_at__lt=cutoff)
+    ExpenseDraft.objects.filter(Q(expense__in=doomed) | Q(duplicate_of__in=doomed)).update(
+        expense=None, duplicate_of=None
+    )
+    count, _ = doomed.delete()
+    return count
+
+
+# ---------------------------------------------------------------- drafts
+
+
+@dataclass
+class DraftData:
+    """What a provider, a rule or an import proposes. Any field may be missing."""
+
+    amount: Decimal | None = None
+    category: Category | None = None
+    date: date | None = None
+    description: str = ""
+    status: str = ExpenseStatus.PAID
+    due_date: date | None = None
+    paid_by: User | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def _draft_problems(household: Household, data: DraftData) -> list[str]:
+    """Validate a draft like user input; every problem is named, nothing is dropped."""
+    problems = list(dict.fromkeys(data.problems))
+
+    def add(problem: str) -> None:
+        if problem not in problems:
+            problems.append(problem)
+
+    if data.amount is None:
+        add("No amount found: enter one.")
+    elif data.amount <= 0:
+        add("The amount must be more than zero.")
+    elif data.amount >= Decimal("10000000000"):
+        add("That amount looks too large: check it.")
+    today = household.today()
+    if data.date is None:
+        add("No date: check it.")
+    elif data.date < today - timedelta(days=366):
+        add("The date is more than a year ago: check it.")
+    elif data.date > today + timedelta(days=31):
+        add("The date is more than a month ahead: check it.")
+    if data.category is None:
+        add("No category: pick one.")
+    return problems
+
+
+def _draft_apply(household: Household, draft: ExpenseDraft, data: DraftData) -> None:
+    if data.category is not None and data.category.household_id != household.pk:
+        data.category = None
+    if data.paid_by is not None:
+        _check_member(household, data.paid_by)
+    if data.amount is not None:
+        data.amount = data.amount.quantize(Decimal("0.01"))
+    draft.amount = data.amount
+    draft.category = data.category
+    draft.date = data.date
+    draft.description = " ".join((data.description or "").split())[:200]
+    draft.status = data.status if data.status in ExpenseStatus.values else ExpenseStatus.PAID
+    draft.due_date = data.due_date if draft.status == ExpenseStatus.PLANNED else None
+    draft.paid_by = data.paid_by
+    draft.problems = _draft_problems(household, data)
+
+
+@transaction.atomic
+def draft_create(
+    *,
+    household: Household,
+    user: User | None,
+    data: DraftData,
+    source: str,
+    raw_text: str = "",
+    **links,
+) -> ExpenseDraft:
+    """Propose an expense. `links` are rule/occurrence_date, import_batch/import_row, duplicate_of…"""
+    draft = ExpenseDraft(household=household, source=source, raw_text=raw_text, created_by=user, **links)
+    _draft_apply(household, draft, data)
+    draft.save()
+    publish(household, "drafts")
+    return draft
+
+
+def _locked_draft(household: Household, draft: ExpenseDraft) -> ExpenseDraft:
+    return ExpenseDraft.objects.select_for_update().get(pk=draft.pk, household=household)
+
+
+class DraftNotPending(ValidationError):
+    pass
+
+
+def _require_pending(draft: ExpenseDraft) -> None:
+    if draft.state == DraftState.CONFIRMED:
+        raise DraftNotPending("This draft was already confirmed; nothing new was saved.")
+    if draft.state == DraftState.DISCARDED:
+        raise DraftNotPending("This draft was discarded; nothing was saved.")
+
+
+@transaction.atomic
+def draft_update(*, household: Household, user: User, draft: ExpenseDraft, data: DraftData) -> ExpenseDraft:
+    draft = _locked_draft(household, draft)
+    _require_pending(draft)
+    _draft_apply(household, draft, data)
+    draft.save()
+    publish(household, "drafts")
+    return draft
+
+
+@transaction.atomic
+def draft_confirm(
+    *, household: Household, user: User, draft: ExpenseDraft, data: DraftData | None = None
+) -> Expense:
+    """Turn a pending draft into exactly one expense. A second confirm creates nothing."""
+    draft = _locked_draft(household, draft)
+    _require_pending(draft)
+    if data is not None:
+        _draft_apply(household, draft, data)
+    expense = expense_create(
+        household=household,
+        user=user,
+        data=ExpenseData(
+            amount=draft.amount,
+            category=draft.category,
+            date=draft.date or household.today(),
+            description=draft.description,
+            status=draft.status,
+            due_date=draft.due_date,
+            paid_by=draft.paid_by,
+        ),
+        source=draft.source,
+    )
+    draft.state = DraftState.CONFIRMED
+    draft.expense = expense
+    draft.save()
+    publish(household, "drafts")
+    return expense
+
+
+@transaction.atomic
+def draft_discard(*, household: Household, user: User, draft: ExpenseDraft) -> ExpenseDraft:
+    draft = _locked_draft(household, draft)
+    _require_pending(draft)
+    draft.state = DraftState.DISCARDED
+    draft.save(update_fields=["state", "updated_at"])
+    publish(household, "drafts")
+    return draft
+
+
+@transaction.atomic
+def drafts_confirm_all(*, household: Household, user: User, drafts) -> list[Expense]:
+    """Confirm every pending draft given, in one transaction: all of them or none."""
+    return [draft_confirm(household=household, user=user, draft=d) for d in drafts]

@@ -46,7 +46,11 @@ class HouseholdFieldsMixin(forms.Form):
 
 class SignupForm(HouseholdFieldsMixin, BaseUserCreationForm):
     household_name = forms.CharField(
-        max_length=80, label="Household name", help_text="For example “The Sharmas” or “Flat 4B”."
+        max_length=80,
+        required=False,
+        label="Household name",
+        help_text="For example “The Sharmas” or “Flat 4B”. Leave it empty if you were invited: "
+        "you'll enter the invite code next.",
     )
 
     class Meta:
@@ -76,9 +80,18 @@ class LoginForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That email and password don't match an account. Check them and try "
+        "again, or reset your password.",
+    }
 
     def clean_username(self):
-        return self.cleaned_data["username"].strip().lower()
+        # Email addresses are matched whatever their case, also for accounts an operator made in
+        # the Django admin (which keeps the case it was typed in).
+        email = self.cleaned_data["username"].strip()
+        stored = User.objects.filter(email__iexact=email).values_list("email", flat=True)
+        return stored[0] if len(stored) == 1 else email.lower()
 
 
 class HouseholdCreateForm(HouseholdFieldsMixin, forms.Form):
@@ -109,9 +122,11 @@ class HouseholdSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        current = self.instance.locale
-        if current and current not in dict(locale_choices()):
-            self.fields["locale"].choices = [(current, current), *locale_choices()]
+        # Keep a value the lists don't offer (set by an operator) so the other settings can be saved.
+        for name, choices in (("locale", locale_choices), ("timezone", timezone_choices)):
+            current = getattr(self.instance, name)
+            if current and current not in dict(choices()):
+                self.fields[name].choices = [(current, current), *choices()]
 
 
 class RoleForm(forms.Form):

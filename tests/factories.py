@@ -1,5 +1,8 @@
+from decimal import Decimal
+
 import factory
 
+from expenses.models import Category, Expense, ExpenseDraft, ExpenseStatus, Source
 from households.models import Household, Membership, Role, User
 
 PASSWORD = "correct-horse-battery-staple"
@@ -45,3 +48,40 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     household = factory.SubFactory(HouseholdFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.MEMBER
+
+
+class ExpenseFactory(factory.django.DjangoModelFactory):
+    """An expense in `household`, paid by `paid_by` (give both), in a default category."""
+
+    class Meta:
+        model = Expense
+
+    household = factory.SubFactory(HouseholdFactory)
+    amount = Decimal("100.00")
+    currency = factory.SelfAttribute("household.currency")
+    category = factory.LazyAttribute(
+        lambda o: Category.objects.get(household=o.household, name=o.category_name)
+    )
+    description = factory.Sequence(lambda n: f"Expense {n}")
+    date = factory.LazyAttribute(lambda o: o.household.today())
+    status = ExpenseStatus.PAID
+    paid_by = None
+    logged_by = factory.SelfAttribute("paid_by")
+
+    class Params:
+        category_name = "Groceries"
+
+
+class DraftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExpenseDraft
+
+    household = factory.SubFactory(HouseholdFactory)
+    source = Source.CHAT
+    raw_text = "450 groceries"
+    amount = Decimal("450.00")
+    category = factory.LazyAttribute(lambda o: Category.objects.get(household=o.household, name="Groceries"))
+    description = "groceries"
+    date = factory.LazyAttribute(lambda o: o.household.today())
+    status = ExpenseStatus.PAID
+    paid_by = None

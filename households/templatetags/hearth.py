@@ -18,3 +18,9 @@ def format_money(amount, household, *, currency: str | None = None) -> str:
 def money(amount, household):
     """{{ expense.amount|money:household }} → ₹1,20,000.00 for an en_IN household."""
     return format_money(amount, household)
+
+
+@register.filter
+def overdue_on(expense, today):
+    """{% if expense|overdue_on:today %}: planned, with a due date that has passed."""
+    return expense.is_overdue(today)

@@ -13,7 +13,7 @@ DEMO_MEMBERS = [
     ("ravi@demo.hearth", "Ravi Sharma", Role.MEMBER),
 ]
 # Each capability adds its demo data through its own app's demo.seed(household=, members=).
-DEMO_STEPS: list[str] = []
+DEMO_STEPS: list[str] = ["expenses.demo.seed"]
 
 
 class Command(BaseCommand):
@@ -45,6 +45,4 @@ class Command(BaseCommand):
 
         self.stdout.write(self.style.SUCCESS(f"Demo household: {household.name}"))
         for email, name, role in DEMO_MEMBERS:
-            self.stdout.write(
-                f"  {name:<12} {role.label:<7} login: {email}  password: {DEMO_PASSWORD}"
-            )
+            self.stdout.write(f"  {name:<12} {role.label:<7} login: {email}  password: {DEMO_PASSWORD}")

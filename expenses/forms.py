@@ -1,0 +1,160 @@
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+
+from expenses.models import MAX_AMOUNT, Category, ExpenseStatus
+from households.models import Household, User
+
+_AMOUNT_JUNK = re.compile(r"[\s,₹$€£¥]|^(?:rs\.?|inr|usd)", re.IGNORECASE)
+
+
+class AmountField(forms.CharField):
+    """Accepts what people type: 1200 · 1,200.50 · ₹1,20,000 · 1 200. Gives a Decimal."""
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update(
+            {"inputmode": "decimal", "autocomplete": "off", "placeholder": "0.00", "maxlength": "32"}
+        )
+        return attrs
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if len(value) > 32:
+            raise forms.ValidationError("That amount is too large.")
+        cleaned = _AMOUNT_JUNK.sub("", value.strip())
+        try:
+            amount = Decimal(cleaned)
+        except InvalidOperation:
+            raise forms.ValidationError("Enter an amount as a number, like 1,200.50.") from None
+        if not amount.is_finite():
+            raise forms.ValidationError("Enter an amount as a number, like 1,200.50.")
+        if amount <= 0:
+            raise forms.ValidationError("The amount must be more than zero.")
+        if amount >= MAX_AMOUNT:
+            raise forms.ValidationError("That amount is too large.")
+        if amount.as_tuple().exponent < -2:
+            raise forms.ValidationError("Use at most two decimal places.")
+        return amount.quantize(Decimal("0.01"))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def format_value(self, value):
+        return value.isoformat() if isinstance(value, date) else value
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+def household_members(household: Household):
+    return User.objects.filter(membership__household=household).order_by("name")
+
+
+def active_categories(household: Household, include=None):
+    qs = Category.objects.for_household(household).filter(archived=False)
+    if include is not None:
+        qs = Category.objects.for_household(household).filter(pk=include.pk) | qs
+    return qs.order_by("name")
+
+
+class ExpenseForm(forms.Form):
+    """Quick add and inline edit share this form."""
+
+    amount = AmountField()
+    description = forms.CharField(max_length=200, required=False)
+    category = forms.ModelChoiceField(queryset=Category.objects.none(), empty_label=None)
+    date = forms.DateField(widget=DateInput)
+    paid_by = MemberChoiceField(queryset=User.objects.none(), empty_label=None, label="Paid by")
+    status = forms.ChoiceField(choices=ExpenseStatus.choices, initial=ExpenseStatus.PAID)
+    due_date = forms.DateField(widget=DateInput, required=False, label="Due date")
+
+    def __init__(self, *args, household: Household, current_category=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.household = household
+        self.fields["category"].queryset = active_categories(household, include=current_category)
+        self.fields["paid_by"].queryset = household_members(household)
+
+    def clean_due_date(self):
+        due = self.cleaned_data.get("due_date")
+        if due and self.cleaned_data.get("status") != ExpenseStatus.PLANNED:
+            return None
+        return due
+
+
+class DraftForm(forms.Form):
+    """The editable card: every field may be blank until it is confirmed."""
+
+    amount = AmountField(required=False)
+    description = forms.CharField(max_length=200, required=False)
+    category = forms.ModelChoiceField(queryset=Category.objects.none(), required=False)
+    date = forms.DateField(widget=DateInput, required=False)
+    paid_by = MemberChoiceField(queryset=User.objects.none(), required=False, label="Paid by")
+    status = forms.ChoiceField(choices=ExpenseStatus.choices, initial=ExpenseStatus.PAID)
+    due_date = forms.DateField(widget=DateInput, required=False, label="Due date")
+
+    def __init__(self, *args, household: Household, categories=None, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = (
+            categories if categories is not None else active_categories(household)
+        )
+        self.fields["paid_by"].queryset = members if members is not None else household_members(household)
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(max_length=60)
+    colour = forms.CharField(max_length=7, initial="#546e7a", widget=forms.TextInput(attrs={"type": "color"}))
+
+    def clean_colour(self):
+        colour = self.cleaned_data["colour"]
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+            raise forms.ValidationError("Pick a colour.")
+        return colour.lower()
+
+
+class MergeForm(forms.Form):
+    target = forms.ModelChoiceField(
+        queryset=Category.objects.none(), label="Merge into", empty_label="Pick a category"
+    )
+
+    def __init__(self, *args, household: Household, source: Category, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = (
+            Category.objects.for_household(household).exclude(pk=source.pk).order_by("name")
+        )
+
+
+class ExpenseFilterForm(forms.Form):
+    """The expense list's filters, read from the query string (bookmarkable)."""
+
+    q = forms.CharField(required=False, label="Search", max_length=100)
+    month = forms.CharField(required=False, widget=forms.TextInput(attrs={"type": "month"}))
+    start = forms.DateField(widget=DateInput, required=False, label="From")
+    end = forms.DateField(widget=DateInput, required=False, label="To")
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(), required=False, empty_label="All categories"
+    )
+    member = MemberChoiceField(queryset=User.objects.none(), required=False, empty_label="Everyone")
+    status = forms.ChoiceField(choices=[("", "Planned and paid"), *ExpenseStatus.choices], required=False)
+    overdue = forms.BooleanField(required=False, label="Overdue only")
+
+    def __init__(self, *args, household: Household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.for_household(household).order_by("name")
+        self.fields["member"].queryset = household_members(household)
+
+    def clean_month(self):
+        value = self.cleaned_data.get("month")
+        if not value:
+            return None
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})", value.strip())
+        if not match or not 1 <= int(match[2]) <= 12:
+            raise forms.ValidationError("Pick a month like 2026-03.")
+        return date(int(match[1]), int(match[2]), 1)

@@ -1,0 +1,80 @@
+"""Reads on the ledger: which expenses a list shows. Numbers come from analysis.selectors."""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+
+from expenses.models import Category, DraftState, Expense, ExpenseDraft
+from households.models import Household, User
+
+
+@dataclass(frozen=True)
+class ExpenseFilter:
+    q: str = ""
+    start: date | None = None
+    end: date | None = None
+    category: Category | None = None
+    member: User | None = None
+    status: str = ""
+    overdue: bool = False
+
+    @classmethod
+    def from_cleaned(cls, data: dict) -> "ExpenseFilter":
+        start, end = data.get("start"), data.get("end")
+        if month := data.get("month"):
+            start = month
+            end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+        return cls(
+            q=(data.get("q") or "").strip(),
+            start=start,
+            end=end,
+            category=data.get("category"),
+            member=data.get("member"),
+            status=data.get("status") or "",
+            overdue=bool(data.get("overdue")),
+        )
+
+    def apply(self, qs, *, today: date):
+        qs = qs.in_period(self.start, self.end)
+        if self.category is not None:
+            qs = qs.filter(category=self.category)
+        if self.member is not None:
+            qs = qs.filter(paid_by=self.member)
+        if self.status:
+            qs = qs.filter(status=self.status)
+        if self.overdue:
+            qs = qs.overdue(today)
+        if self.q:
+            qs = qs.filter(Q(description__icontains=self.q) | Q(category__name__icontains=self.q))
+        return qs
+
+
+def expenses_matching(*, household: Household, filters: ExpenseFilter):
+    """The household's live (not trashed) expenses that `filters` selects, newest first."""
+    qs = Expense.objects.for_household(household).alive()
+    return filters.apply(qs, today=household.today()).order_by("-date", "-created_at")
+
+
+def expense_rows(qs):
+    """What a list row needs, in the same query."""
+    return qs.select_related("category", "paid_by")
+
+
+def trash(*, household: Household):
+    return (
+        Expense.objects.for_household(household)
+        .in_trash()
+        .select_related("category", "paid_by")
+        .order_by("-deleted_at")
+    )
+
+
+def pending_drafts(*, household: Household):
+    return (
+        ExpenseDraft.objects.for_household(household)
+        .filter(state=DraftState.PENDING)
+        .select_related("category", "paid_by", "duplicate_of")
+        .order_by("created_at")
+    )

@@ -1,0 +1,474 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from analysis.selectors import spend_totals
+from expenses import selectors, services
+from expenses.forms import CategoryForm, DraftForm, ExpenseFilterForm, ExpenseForm, MergeForm
+from expenses.models import Category, Expense, ExpenseDraft, ExpenseStatus
+from expenses.services import DraftData, DraftNotPending, ExpenseData
+from households.views import add_errors
+
+PAGE_SIZE = 50
+
+
+def _is_fragment(request) -> bool:
+    """An htmx request that wants a fragment (not a boosted navigation or a history restore)."""
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+
+
+def _expense_data(cleaned: dict) -> ExpenseData:
+    return ExpenseData(
+        amount=cleaned["amount"],
+        category=cleaned["category"],
+        date=cleaned["date"],
+        description=cleaned.get("description", ""),
+        status=cleaned["status"],
+        due_date=cleaned.get("due_date"),
+        paid_by=cleaned["paid_by"],
+    )
+
+
+def _new_expense_form(request, data=None):
+    return ExpenseForm(
+        data,
+        household=request.household,
+        prefix="add",
+        initial={
+            "date": request.household.today(),
+            "paid_by": request.user,
+            "status": ExpenseStatus.PAID,
+        },
+    )
+
+
+def _list_context(request, query: QueryDict) -> dict:
+    household = request.household
+    filter_form = ExpenseFilterForm(query, household=household)
+    cleaned = filter_form.cleaned_data if filter_form.is_valid() else {}
+    filters = selectors.ExpenseFilter.from_cleaned(cleaned)
+    matching = selectors.expenses_matching(household=household, filters=filters)
+    page = Paginator(selectors.expense_rows(matching), PAGE_SIZE).get_page(query.get("page"))
+    params = query.copy()
+    params.pop("page", None)
+    return {
+        "filter_form": filter_form,
+        "filters": filters,
+        "page": page,
+        "totals": spend_totals(matching),
+        "today": household.today(),
+        "query": params.urlencode(),
+        "is_filtered": any(v for k, v in query.items() if k != "page"),
+    }
+
+
+@require_GET
+def expense_list(request):
+    context = _list_context(request, request.GET)
+    if _is_fragment(request):
+        return render(request, "expenses/list.html#expense-results", context)
+    context["add_form"] = _new_expense_form(request)
+    return render(request, "expenses/list.html", context)
+
+
+@require_POST
+def expense_add(request):
+    form = _new_expense_form(request, request.POST)
+    if form.is_valid():
+        try:
+            expense = services.expense_create(
+                household=request.household,
+                user=request.user,
+                data=_expense_data(form.cleaned_data),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            if not _is_fragment(request):
+                messages.success(request, f"Saved {expense.description or expense.category.name}.")
+                return redirect("expenses")
+            form = _new_expense_form(request)
+            context = _list_context(request, QueryDict(request.GET.urlencode()))
+            context.update(add_form=form, just_added=expense)
+            return render(request, "expenses/list.html#expense-workspace", context)
+    if _is_fragment(request):
+        context = _list_context(request, QueryDict(request.GET.urlencode()))
+        context["add_form"] = form
+        return render(request, "expenses/list.html#expense-workspace", context, status=200)
+    context = _list_context(request, QueryDict())
+    context["add_form"] = form
+    return render(request, "expenses/list.html", context, status=400)
+
+
+def _get_expense(request, pk, *, alive=True) -> Expense:
+    qs = Expense.objects.for_household(request.household).select_related("category", "paid_by")
+    qs = qs.alive() if alive else qs
+    return get_object_or_404(qs, pk=pk)
+
+
+def _row(request, expense, **extra):
+    return render(
+        request,
+        "expenses/list.html#expense-row",
+        {"expense": expense, "today": request.household.today(), **extra},
+    )
+
+
+@require_GET
+def expense_detail(request, pk):
+    expense = get_object_or_404(
+        Expense.objects.for_household(request.household).select_related("category", "paid_by", "logged_by"),
+        pk=pk,
+    )
+    history = expense.history.select_related("history_user", "category").order_by("-history_date")[:50]
+    changes = []
+    records = list(history)
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        diff = newer.diff_against(older).changes if older is not None else []
+        changes.append({"record": newer, "changes": diff})
+    return render(
+        request,
+        "expenses/detail.html",
+        {"expense": expense, "changes": changes, "today": request.household.today()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def expense_edit(request, pk):
+    expense = _get_expense(request, pk)
+    initial = {
+        "amount": expense.amount,
+        "description": expense.description,
+        "category": expense.category,
+        "date": expense.date,
+        "paid_by": expense.paid_by,
+        "status": expense.status,
+        "due_date": expense.due_date,
+    }
+    form = ExpenseForm(
+        request.POST or None,
+        household=request.household,
+        current_category=expense.category,
+        initial=initial,
+        prefix=f"e{expense.pk.hex[:8]}",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            expense = services.expense_update(
+                household=request.household,
+                user=request.user,
+                expense=expense,
+                data=_expense_data(form.cleaned_data),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            if _is_fragment(request):
+                return _row(request, _get_expense(request, expense.pk), flash="Saved")
+            messages.success(request, "Expense saved.")
+            return redirect("expense_detail", pk=expense.pk)
+    template = "expenses/list.html#expense-edit-row" if _is_fragment(request) else "expenses/edit.html"
+    return render(request, template, {"expense": expense, "form": form})
+
+
+@require_GET
+def expense_row(request, pk):
+    return _row(request, _get_expense(request, pk))
+
+
+@require_POST
+def expense_mark_paid(request, pk):
+    expense = services.expense_mark_paid(
+        household=request.household, user=request.user, expense=_get_expense(request, pk)
+    )
+    if _is_fragment(request):
+        return _row(request, _get_expense(request, expense.pk), flash="Marked paid")
+    messages.success(request, "Marked as paid.")
+    return redirect(request.POST.get("next") or "expenses")
+
+
+@require_POST
+def expense_delete(request, pk):
+    expense = services.expense_delete(
+        household=request.household, user=request.user, expense=_get_expense(request, pk)
+    )
+    if _is_fragment(request):
+        return render(request, "expenses/list.html#expense-deleted-row", {"expense": expense})
+    messages.success(request, "Moved to the trash. You can restore it from there for 30 days.")
+    return redirect("expenses")
+
+
+@require_POST
+def expense_restore(request, pk):
+    expense = services.expense_restore(
+        household=request.household,
+        user=request.user,
+        expense=_get_expense(request, pk, alive=False),
+    )
+    if _is_fragment(request) and request.POST.get("from") == "list":
+        return _row(request, _get_expense(request, expense.pk), flash="Restored")
+    if _is_fragment(request):
+        return HttpResponse("")
+    messages.success(request, "Restored.")
+    return redirect(request.POST.get("next") or "trash")
+
+
+@require_GET
+def trash(request):
+    page = Paginator(selectors.trash(household=request.household), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "expenses/trash.html", {"page": page})
+
+
+# ---------------------------------------------------------------- inbox
+
+
+def draft_card_context(request, drafts) -> dict:
+    """Cards share their pickers: one categories query and one members query per page."""
+    from expenses.forms import active_categories, household_members
+
+    categories = list(active_categories(request.household))
+    members = list(household_members(request.household))
+    cards = []
+    for draft in drafts:
+        form = DraftForm(
+            household=request.household,
+            categories=active_categories(request.household),
+            members=household_members(request.household),
+            prefix=f"d{draft.pk.hex[:8]}",
+            initial={
+                "amount": draft.amount,
+                "description": draft.description,
+                "category": draft.category_id,
+                "date": draft.date,
+                "paid_by": draft.paid_by_id,
+                "status": draft.status,
+                "due_date": draft.due_date,
+            },
+        )
+        form.fields["category"].choices = [("", "Pick a category")] + [(c.pk, c.name) for c in categories]
+        form.fields["paid_by"].choices = [("", "Who paid?")] + [(m.pk, m.name) for m in members]
+        cards.append({"draft": draft, "form": form})
+    return {"cards": cards}
+
+
+def _draft_form(request, draft, data=None):
+    return DraftForm(data, household=request.household, prefix=f"d{draft.pk.hex[:8]}")
+
+
+def _draft_data(cleaned: dict) -> DraftData:
+    return DraftData(
+        amount=cleaned.get("amount"),
+        category=cleaned.get("category"),
+        date=cleaned.get("date"),
+        description=cleaned.get("description") or "",
+        status=cleaned.get("status") or ExpenseStatus.PAID,
+        due_date=cleaned.get("due_date"),
+        paid_by=cleaned.get("paid_by"),
+    )
+
+
+@require_GET
+def inbox(request):
+    drafts = selectors.pending_drafts(household=request.household)
+    context = draft_card_context(request, drafts)
+    if _is_fragment(request):
+        return render(request, "expenses/inbox.html#inbox-cards", context)
+    return render(request, "expenses/inbox.html", context)
+
+
+def _get_draft(request, pk) -> ExpenseDraft:
+    return get_object_or_404(
+        ExpenseDraft.objects.for_household(request.household).select_related(
+            "category", "paid_by", "expense"
+        ),
+        pk=pk,
+    )
+
+
+def _card(request, draft, form=None, **extra):
+    if form is None:
+        context = draft_card_context(request, [draft])
+        card = context["cards"][0]
+    else:
+        card = {"draft": draft, "form": form}
+    return render(request, "expenses/inbox.html#draft-card", {"card": card, **extra})
+
+
+@require_POST
+def draft_confirm(request, pk):
+    draft = _get_draft(request, pk)
+    form = _draft_form(request, draft, request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            expense = services.draft_confirm(
+                household=request.household,
+                user=request.user,
+                draft=draft,
+                data=_draft_data(form.cleaned_data),
+            )
+        except DraftNotPending as exc:
+            error = exc.messages[0]
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            if _is_fragment(request):
+                return render(
+                    request,
+                    "expenses/inbox.html#draft-saved",
+                    {"draft": _get_draft(request, pk), "expense": expense},
+                )
+            messages.success(request, "Saved to the ledger.")
+            return redirect(request.POST.get("next") or "inbox")
+    if error and not _is_fragment(request):
+        messages.info(request, error)
+        return redirect(request.POST.get("next") or "inbox")
+    if error:
+        return _card(request, _get_draft(request, pk), notice=error)
+    if _is_fragment(request):
+        return _card(request, draft, form=form)
+    context = draft_card_context(request, selectors.pending_drafts(household=request.household))
+    for card in context["cards"]:
+        if card["draft"].pk == draft.pk:
+            card["form"] = form
+    return render(request, "expenses/inbox.html", context, status=400)
+
+
+@require_POST
+def draft_discard(request, pk):
+    draft = _get_draft(request, pk)
+    try:
+        services.draft_discard(household=request.household, user=request.user, draft=draft)
+    except DraftNotPending as exc:
+        if _is_fragment(request):
+            return _card(request, draft, notice=exc.messages[0])
+        messages.info(request, exc.messages[0])
+        return redirect(request.POST.get("next") or "inbox")
+    if _is_fragment(request):
+        return render(request, "expenses/inbox.html#draft-discarded", {"draft": draft})
+    messages.success(request, "Draft discarded.")
+    return redirect(request.POST.get("next") or "inbox")
+
+
+@require_POST
+def draft_undo(request, pk):
+    """Undo a confirm: the expense it made goes to the trash."""
+    draft = _get_draft(request, pk)
+    if draft.expense is not None:
+        services.expense_delete(household=request.household, user=request.user, expense=draft.expense)
+    if _is_fragment(request):
+        return render(request, "expenses/inbox.html#draft-undone", {"draft": draft})
+    messages.success(request, "Moved to the trash.")
+    return redirect(request.POST.get("next") or "inbox")
+
+
+@require_POST
+def drafts_confirm_all(request):
+    ids = request.POST.getlist("draft")
+    drafts = selectors.pending_drafts(household=request.household)
+    if ids:
+        drafts = drafts.filter(pk__in=ids)
+    try:
+        with transaction.atomic():
+            expenses = services.drafts_confirm_all(
+                household=request.household, user=request.user, drafts=list(drafts)
+            )
+    except ValidationError as exc:
+        messages.error(
+            request,
+            "Nothing was saved: some drafts still need something ("
+            + "; ".join(exc.messages)
+            + "). Fix them, then confirm all again.",
+        )
+    else:
+        messages.success(request, f"Saved {len(expenses)} expense{'s' if len(expenses) != 1 else ''}.")
+    if _is_fragment(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = request.POST.get("next") or reverse("inbox")
+        return response
+    return redirect(request.POST.get("next") or "inbox")
+
+
+# ---------------------------------------------------------------- categories
+
+
+def _get_category(request, pk) -> Category:
+    return get_object_or_404(Category.objects.for_household(request.household), pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def categories(request):
+    form = CategoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            category = services.category_create(
+                household=request.household, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"Added {category.name}.")
+            return redirect("categories")
+    rows = Category.objects.for_household(request.household).order_by("archived", "name")
+    return render(request, "expenses/categories.html", {"form": form, "categories": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def category_edit(request, pk):
+    category = _get_category(request, pk)
+    form = CategoryForm(
+        request.POST if request.POST.get("action") == "save" else None,
+        initial={"name": category.name, "colour": category.colour},
+    )
+    merge_form = MergeForm(
+        request.POST if request.POST.get("action") == "merge" else None,
+        household=request.household,
+        source=category,
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "save" and form.is_valid():
+                services.category_update(
+                    household=request.household,
+                    user=request.user,
+                    category=category,
+                    **form.cleaned_data,
+                )
+                messages.success(request, "Category saved.")
+                return redirect("categories")
+            if action == "merge" and merge_form.is_valid():
+                target = merge_form.cleaned_data["target"]
+                moved = services.category_merge(
+                    household=request.household, user=request.user, source=category, target=target
+                )
+                messages.success(
+                    request, f"Merged {category.name} into {target.name} ({moved} expenses moved)."
+                )
+                return redirect("categories")
+            if action == "archive":
+                services.category_set_archived(
+                    household=request.household,
+                    user=request.user,
+                    category=category,
+                    archived=not category.archived,
+                )
+                messages.success(
+                    request,
+                    f"{category.name} {'archived' if category.archived else 'is back in the pickers'}.",
+                )
+                return redirect("categories")
+        except ValidationError as exc:
+            add_errors(merge_form if action == "merge" else form, exc)
+    return render(
+        request,
+        "expenses/category_edit.html",
+        {"category": category, "form": form, "merge_form": merge_form},
+    )
