@@ -1,0 +1,678 @@
+"""CSV in and out: the expense list as a file, and bank statements turned into drafts.
+
+Export streams the filtered list. Import is three steps: an upload makes an ImportBatch holding the
+decoded text; the person maps its columns; the rows then become drafts in the inbox, 500 at a time
+(in the request for small files, in a django-q2 task from BACKGROUND_ROWS rows). Every data row ends
+up either as a draft or in the batch's errors with a reason: nothing is skipped silently.
+"""
+
+import codecs
+import csv
+import io
+import logging
+import re
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from expenses.models import (
+    MAX_AMOUNT,
+    Category,
+    Expense,
+    ExpenseDraft,
+    ImportBatch,
+    Source,
+)
+from expenses.services import DraftData, _draft_apply
+from households.live import publish
+from households.models import Household, Membership, User
+from households.templatetags.hearth import format_money
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+BACKGROUND_ROWS = 5000  # from this many data rows on, a django-q2 task does the work
+CHUNK_ROWS = 500  # rows per transaction: one duplicate query, one bulk insert, one progress update
+PREVIEW_ROWS = 10
+SAMPLE_ROWS = 50  # rows looked at to guess and to check a mapping
+TASK_NAME = "expenses.csv_io.import_batch_task"
+
+
+# ---------------------------------------------------------------- export
+
+EXPORT_COLUMNS = [
+    "date",
+    "description",
+    "category",
+    "amount",
+    "currency",
+    "status",
+    "due_date",
+    "paid_by",
+    "source",
+    "id",
+]
+
+# A spreadsheet runs a cell that starts with one of these as a formula; a leading ' stops it.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_cell(value: str) -> str:
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+def _untext_cell(value: str) -> str:
+    """Undo _text_cell, so a file Hearth exported imports as what it was."""
+    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+        return value[1:]
+    return value
+
+
+def export_row(expense: Expense) -> list[str]:
+    return [
+        expense.date.isoformat(),
+        _text_cell(expense.description),
+        _text_cell(expense.category.name),
+        f"{expense.amount.quantize(Decimal('0.01')):f}",
+        expense.currency,
+        expense.status,
+        expense.due_date.isoformat() if expense.due_date else "",
+        _text_cell(expense.paid_by.name) if expense.paid_by else "",
+        expense.source,
+        str(expense.pk),
+    ]
+
+
+class _Echo:
+    """A file-like object whose write() gives the line back, for csv.writer in a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def export_lines(expenses: Iterable[Expense]) -> Iterator[str]:
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    yield writer.writerow(EXPORT_COLUMNS)
+    for expense in expenses:
+        yield writer.writerow(export_row(expense))
+
+
+async def export_lines_async(queryset, chunk_size: int) -> AsyncIterator[str]:
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    yield writer.writerow(EXPORT_COLUMNS)
+    async for expense in queryset.aiterator(chunk_size=chunk_size):
+        yield writer.writerow(export_row(expense))
+
+
+# ---------------------------------------------------------------- reading a file
+
+
+class UploadError(ValueError):
+    """The file can't be imported; the message says why, for the person who uploaded it."""
+
+
+@dataclass
+class ParsedUpload:
+    text: str
+    delimiter: str
+    has_header: bool
+    total_rows: int
+
+
+def decode(data: bytes) -> str:
+    """Text from bytes: UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252/Latin-1."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    elif b"\x00" in data[:8192]:
+        raise UploadError(
+            "This looks like a binary file (a spreadsheet or a PDF?), not CSV text. "
+            "Save or export it as CSV and upload that."
+        )
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x19\x1b-\x1f\x7f]")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8192]
+    return bool(sample) and len(_CONTROL.findall(sample)) > max(1, len(sample) // 100)
+
+
+def sniff_delimiter(text: str) -> str:
+    sample = text[:16384]
+    if len(text) > len(sample) and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def read_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) for each non-blank record; numbers count every record, from 1."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for number, record in enumerate(reader, start=1):
+        if any(cell.strip() for cell in record):
+            yield number, record
+
+
+def data_rows(text: str, delimiter: str, has_header: bool) -> Iterator[tuple[int, list[str]]]:
+    records = read_records(text, delimiter)
+    if has_header:
+        next(records, None)
+    yield from records
+
+
+def read_upload(name: str, content_type: str, size: int, data: bytes) -> ParsedUpload:
+    """Check and decode an uploaded file; UploadError says what is wrong with it."""
+    if size > MAX_UPLOAD_BYTES:
+        raise UploadError(
+            f"This file is {size / 1024 / 1024:.1f} MB; the limit is 5 MB. "
+            "Export a shorter period, or split the file."
+        )
+    if not data:
+        raise UploadError("This file is empty.")
+    if not name.lower().endswith(".csv") and content_type not in ("text/csv", "application/csv"):
+        raise UploadError("Upload a .csv file: most banks offer “CSV” among their download formats.")
+    text = decode(data).rstrip("\x1a")  # a DOS end-of-file mark
+    if _looks_binary(text):
+        raise UploadError(
+            "This looks like a binary file (a spreadsheet or a PDF?), not CSV text. "
+            "Save or export it as CSV and upload that."
+        )
+    delimiter = sniff_delimiter(text)
+    try:
+        records = list(read_records(text, delimiter))
+    except csv.Error as exc:
+        raise UploadError(f"This file can't be read as CSV ({exc}).") from exc
+    if not records:
+        raise UploadError("This file has no rows.")
+    if max(len(cells) for _, cells in records[:SAMPLE_ROWS]) < 2:
+        raise UploadError(
+            "This file has only one column, so its dates and amounts can't be told apart. "
+            "Is it a CSV file (values separated by commas, semicolons or tabs)?"
+        )
+    has_header = guess_has_header(records[0][1])
+    return ParsedUpload(
+        text=text,
+        delimiter=delimiter,
+        has_header=has_header,
+        total_rows=len(records) - (1 if has_header else 0),
+    )
+
+
+# ---------------------------------------------------------------- values
+
+
+class RowError(ValueError):
+    """Why a row can't become a draft; shown on the status page next to its row number."""
+
+
+@dataclass(frozen=True)
+class DateFormat:
+    key: str
+    example: str
+    patterns: tuple[str, ...]
+
+
+DATE_FORMATS = [
+    DateFormat("YYYY-MM-DD", "2026-03-31", ("%Y-%m-%d",)),
+    DateFormat("DD/MM/YYYY", "31/03/2026", ("%d/%m/%Y",)),
+    DateFormat("MM/DD/YYYY", "03/31/2026", ("%m/%d/%Y",)),
+    DateFormat("DD-MM-YYYY", "31-03-2026", ("%d-%m-%Y",)),
+    DateFormat("DD MMM YYYY", "31 Mar 2026", ("%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%d-%B-%Y")),
+    DateFormat("MM/DD/YY", "03/31/26", ("%m/%d/%y",)),
+    DateFormat("DD/MM/YY", "31/03/26", ("%d/%m/%y",)),
+]
+DATE_FORMATS_BY_KEY = {f.key: f for f in DATE_FORMATS}
+_TRAILING_TIME = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?( ?[AaPp][Mm])?$")
+
+
+def parse_date(value: str, date_format: str) -> date:
+    value = " ".join(value.split())
+    if not value:
+        raise RowError("no date")
+    fmt = DATE_FORMATS_BY_KEY[date_format]
+    for candidate in (value, _TRAILING_TIME.sub("", value)):
+        for pattern in fmt.patterns:
+            try:
+                return datetime.strptime(candidate, pattern).date()
+            except ValueError:
+                continue
+    raise RowError(f"the date “{value[:40]}” is not a {date_format} date")
+
+
+_CURRENCY_JUNK = re.compile(r"[\s'₹$€£¥]|^(?:rs\.?|inr|usd|eur|gbp)|(?:rs\.?|inr|usd|eur|gbp)$", re.I)
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_EUROPEAN = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})*,\d{1,2}|[+-]?\d+,\d{1,2}")
+
+
+def parse_amount(value: str) -> Decimal:
+    """1,200.50 · ₹ 2,999 · Rs. 450 · 1.200,50 · (450.00) → a Decimal, or RowError with the reason."""
+    text = value.strip()
+    if not text:
+        raise RowError("no amount")
+    credit = False
+    lowered = text.lower()
+    if lowered.endswith("cr"):
+        credit, text = True, text[:-2]
+    elif lowered.endswith("dr"):
+        text = text[:-2]
+    if text.startswith("(") and text.endswith(")"):  # accountants' negative
+        credit, text = True, text[1:-1]
+    cleaned = _CURRENCY_JUNK.sub("", text.strip())
+    if _EUROPEAN.fullmatch(cleaned):
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    else:
+        cleaned = cleaned.replace(",", "")
+    if not _PLAIN_NUMBER.fullmatch(cleaned):
+        raise RowError(f"the amount “{value.strip()[:40]}” is not a number")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:  # pragma: no cover - the pattern lets only numbers through
+        raise RowError(f"the amount “{value.strip()[:40]}” is not a number") from None
+    if credit:
+        amount = -amount
+    if amount <= 0:
+        raise RowError("amount must be more than zero (credits are not expenses)")
+    if amount.as_tuple().exponent < -2:
+        raise RowError(f"the amount “{value.strip()[:40]}” has more than two decimal places")
+    if amount >= MAX_AMOUNT:
+        raise RowError(f"the amount “{value.strip()[:40]}” is too large")
+    return amount
+
+
+def fold(description: str) -> str:
+    """What two descriptions are compared by: whitespace folded, case ignored (as drafts store it)."""
+    return " ".join(description.split())[:200].casefold()
+
+
+# ---------------------------------------------------------------- guessing a mapping
+
+FIELDS = ("date", "amount", "description", "category")
+REQUIRED_FIELDS = ("date", "amount", "description")
+
+# Best first: a statement with both "Txn Date" and "Value Date" maps the transaction date.
+HEADER_NAMES = {
+    "date": [
+        "date",
+        "txn date",
+        "transaction date",
+        "tran date",
+        "posting date",
+        "booking date",
+        "value date",
+    ],
+    "amount": [
+        "amount",
+        "debit",
+        "withdrawal amount",
+        "withdrawal amt",
+        "withdrawal",
+        "debit amount",
+        "amount inr",
+        "value",
+    ],
+    "description": [
+        "description",
+        "narration",
+        "details",
+        "transaction details",
+        "particulars",
+        "remarks",
+        "memo",
+        "payee",
+        "merchant",
+        "name",
+    ],
+    "category": ["category"],
+}
+HEADER_WORDS = {
+    "date": ["date"],
+    "amount": ["amount", "debit", "withdrawal", "spent"],
+    "description": ["description", "narration", "details", "particulars", "remark", "memo"],
+    "category": ["category"],
+}
+
+
+def _header_key(cell: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", cell.lower()).split())
+
+
+def guess_has_header(first_row: list[str]) -> bool:
+    keys = [_header_key(cell) for cell in first_row]
+    known = {name for names in HEADER_NAMES.values() for name in names}
+    return any(key in known for key in keys) or not any(
+        any(ch.isdigit() for ch in cell) for cell in first_row
+    )
+
+
+def guess_columns(header: list[str] | None, sample: list[list[str]]) -> dict:
+    """Field → column index guessed from header names (or, with no header, from the values)."""
+    guess: dict = {}
+    taken: set[int] = set()
+
+    def take(field: str, index: int) -> None:
+        guess[field] = index
+        taken.add(index)
+
+    if header:
+        keys = [_header_key(cell) for cell in header]
+        for field in FIELDS:
+            for name in HEADER_NAMES[field]:
+                index = next((i for i, k in enumerate(keys) if k == name and i not in taken), None)
+                if index is not None:
+                    take(field, index)
+                    break
+        for field in FIELDS:
+            if field not in guess:
+                for i, key in enumerate(keys):
+                    if i not in taken and any(word in key for word in HEADER_WORDS[field]):
+                        take(field, i)
+                        break
+        return guess
+
+    width = max((len(row) for row in sample), default=0)
+    columns = [[row[i] for row in sample if i < len(row) and row[i].strip()] for i in range(width)]
+
+    def share(values: list[str], ok) -> float:
+        return sum(1 for v in values if ok(v)) / len(values) if values else 0.0
+
+    def is_date(value: str) -> bool:
+        return _date_format_for(value) is not None
+
+    def is_amount(value: str) -> bool:
+        try:
+            parse_amount(value.lstrip("-"))
+        except RowError:
+            return False
+        return True
+
+    for i, values in enumerate(columns):
+        if share(values, is_date) >= 0.5:
+            take("date", i)
+            break
+    for i, values in enumerate(columns):
+        if i not in taken and share(values, is_amount) >= 0.5:
+            take("amount", i)
+            break
+    wordy = [
+        (sum(sum(ch.isalpha() for ch in v) for v in values), i)
+        for i, values in enumerate(columns)
+        if i not in taken
+    ]
+    if wordy and max(wordy)[0] > 0:
+        take("description", max(wordy)[1])
+    return guess
+
+
+def _date_format_for(value: str) -> str | None:
+    for fmt in DATE_FORMATS:
+        try:
+            parse_date(value, fmt.key)
+        except RowError:
+            continue
+        return fmt.key
+    return None
+
+
+def guess_date_format(values: list[str], *, month_first: bool = False) -> str:
+    """The first format every sample date parses in (else the one most parse in)."""
+    values = [v for v in values if v.strip()]
+    first = "MM" if month_first else "DD"  # en_US and friends write 03/31/2026; most others 31/03
+    order = sorted(
+        (f.key for f in DATE_FORMATS),
+        key=lambda key: 0 if key.startswith("YYYY") else 1 if key.startswith(first) else 2,
+    )
+
+    def parses(key: str) -> int:
+        count = 0
+        for value in values:
+            try:
+                parse_date(value, key)
+            except RowError:
+                continue
+            count += 1
+        return count
+
+    if not values:
+        return order[0]
+    scores = [(parses(key), -position, key) for position, key in enumerate(order)]
+    return max(scores)[2]
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+# ---------------------------------------------------------------- services
+
+
+@transaction.atomic
+def import_batch_create(
+    *, household: Household, user: User, file_name: str, upload: ParsedUpload
+) -> ImportBatch:
+    batch = ImportBatch(
+        household=household,
+        created_by=user,
+        file_name=file_name[:200],
+        content=upload.text,
+        mapping={"delimiter": upload.delimiter, "has_header": upload.has_header},
+        state=ImportBatch.State.MAPPING,
+        total_rows=upload.total_rows,
+    )
+    batch.full_clean(exclude=["household", "created_by"])
+    batch.save()
+    return batch
+
+
+def import_batch_start(*, household: Household, user: User, batch: ImportBatch, mapping: dict) -> ImportBatch:
+    """Save the mapping and import: now, or in the background for BACKGROUND_ROWS rows or more.
+
+    Starting twice (a double submit) imports once: only a batch still waiting for its mapping starts.
+    """
+    mapping = {**batch.mapping, **mapping}
+    total = sum(1 for _ in data_rows(batch.content, mapping["delimiter"], mapping["has_header"]))
+    background = total >= BACKGROUND_ROWS
+    state = ImportBatch.State.QUEUED if background else ImportBatch.State.RUNNING
+    started = (
+        ImportBatch.objects.for_household(household)
+        .filter(pk=batch.pk, state=ImportBatch.State.MAPPING)
+        .update(mapping=mapping, total_rows=total, state=state, updated_at=timezone.now())
+    )
+    batch.refresh_from_db()
+    batch.household = household
+    if not started:
+        return batch
+    if background:
+        transaction.on_commit(lambda: _enqueue(batch.pk))
+    else:
+        import_batch_run(batch=batch)
+    return batch
+
+
+def _enqueue(batch_id) -> None:
+    from django_q.tasks import async_task
+
+    try:
+        async_task(TASK_NAME, str(batch_id), task_name=f"import-{batch_id}")
+    except Exception:
+        logger.exception("Could not queue import %s", batch_id)
+        ImportBatch.objects.filter(pk=batch_id).update(state=ImportBatch.State.FAILED)
+
+
+def import_batch_task(batch_id: str) -> None:
+    """The django-q2 task. Safe to run again: it goes on from the last committed chunk."""
+    batch = ImportBatch.objects.select_related("household").filter(pk=batch_id).first()
+    if batch is not None:
+        import_batch_run(batch=batch)
+
+
+@dataclass
+class _Context:
+    household: Household
+    batch: ImportBatch
+    categories: dict[str, Category]
+    paid_by: User | None
+    mapping: dict
+
+
+def import_batch_run(*, batch: ImportBatch) -> ImportBatch:
+    """Turn the batch's rows into drafts, CHUNK_ROWS per transaction, recording progress."""
+    if batch.state not in (ImportBatch.State.QUEUED, ImportBatch.State.RUNNING):
+        return batch
+    if batch.state == ImportBatch.State.QUEUED:
+        batch.state = ImportBatch.State.RUNNING
+        batch.save(update_fields=["state", "updated_at"])
+    household = batch.household
+    paid_by = None
+    if (
+        batch.created_by_id
+        and Membership.objects.filter(household=household, user_id=batch.created_by_id).exists()
+    ):
+        paid_by = batch.created_by
+    context = _Context(
+        household=household,
+        batch=batch,
+        categories={
+            c.name.casefold(): c for c in Category.objects.for_household(household).filter(archived=False)
+        },
+        paid_by=paid_by,
+        mapping=batch.mapping,
+    )
+    try:
+        rows = list(data_rows(batch.content, batch.mapping["delimiter"], batch.mapping["has_header"]))
+        for start in range(batch.processed_rows, len(rows), CHUNK_ROWS):
+            _import_chunk(context, rows[start : start + CHUNK_ROWS])
+    except Exception:
+        logger.exception("Import %s stopped after %s rows", batch.pk, batch.processed_rows)
+        batch.refresh_from_db()
+        batch.state = ImportBatch.State.FAILED
+        batch.save(update_fields=["state", "updated_at"])
+        return batch
+    batch.state = ImportBatch.State.DONE
+    batch.total_rows = batch.processed_rows
+    batch.save(update_fields=["state", "total_rows", "updated_at"])
+    return batch
+
+
+def _cell(row: list[str], index) -> str:
+    if index is None or index >= len(row):
+        return ""
+    return row[index].strip()
+
+
+def _row_data(context: _Context, row: list[str]) -> DraftData:
+    mapping = context.mapping
+    reasons = []
+    when = amount = None
+    try:
+        when = parse_date(_cell(row, mapping["date"]), mapping["date_format"])
+    except RowError as exc:
+        reasons.append(str(exc))
+    try:
+        amount = parse_amount(_cell(row, mapping["amount"]))
+    except RowError as exc:
+        reasons.append(str(exc))
+    if reasons:
+        reason = "; ".join(reasons)
+        raise RowError(reason[0].upper() + reason[1:] + ".")
+    category = context.categories.get(_untext_cell(_cell(row, mapping.get("category"))).casefold())
+    return DraftData(
+        amount=amount,
+        date=when,
+        description=_untext_cell(_cell(row, mapping["description"])),
+        category=category,
+    )
+
+
+def _duplicate_problem(expense: Expense, household: Household) -> str:
+    what = expense.description or expense.category.name
+    money = format_money(expense.amount, household, currency=expense.currency)
+    return f"Looks like a duplicate of “{what}” ({money}) on {expense.date.day} {expense.date:%b %Y}"
+
+
+def _existing(household: Household, rows: list[DraftData]) -> dict[tuple, Expense]:
+    """The household's live expenses these rows may repeat, by (date, amount, folded description).
+
+    One query for the whole chunk, whatever its size.
+    """
+    if not rows:
+        return {}
+    dates = [d.date for d in rows]
+    matches = (
+        Expense.objects.for_household(household)
+        .alive()
+        .filter(Q(date__range=(min(dates), max(dates))) & Q(amount__in={d.amount for d in rows}))
+        .select_related("category")
+        .order_by("date", "created_at")
+    )
+    found: dict[tuple, Expense] = {}
+    for expense in matches:
+        found.setdefault((expense.date, expense.amount, fold(expense.description)), expense)
+    return found
+
+
+def _import_chunk(context: _Context, rows: list[tuple[int, list[str]]]) -> None:
+    household, batch = context.household, context.batch
+    errors, parsed = [], []
+    for number, row in rows:
+        try:
+            parsed.append((number, row, _row_data(context, row)))
+        except RowError as exc:
+            errors.append({"row": number, "reason": str(exc)})
+    existing = _existing(household, [data for _, _, data in parsed])
+    drafts, duplicates = [], 0
+    for number, row, data in parsed:
+        match = existing.get((data.date, data.amount, fold(data.description)))
+        if match is not None:
+            duplicates += 1
+            data.problems.append(_duplicate_problem(match, household))
+        draft = ExpenseDraft(
+            household=household,
+            source=Source.IMPORT,
+            raw_text=", ".join(cell.strip() for cell in row),
+            created_by_id=batch.created_by_id,
+            import_batch=batch,
+            import_row=number,
+            duplicate_of=match,
+        )
+        _draft_apply(household, draft, data)  # the same checks and problems as draft_create
+        draft.paid_by = context.paid_by
+        drafts.append(draft)
+    with transaction.atomic():
+        ExpenseDraft.objects.bulk_create(drafts)
+        batch.processed_rows += len(rows)
+        batch.draft_count += len(drafts)
+        batch.duplicate_count += duplicates
+        batch.errors = [*batch.errors, *errors]
+        batch.save(
+            update_fields=[
+                "processed_rows",
+                "draft_count",
+                "duplicate_count",
+                "errors",
+                "updated_at",
+            ]
+        )
+        if drafts:
+            publish(household, "drafts")

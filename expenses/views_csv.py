@@ -1,0 +1,314 @@
+"""CSV export of the expense list, and the import pages: upload → map columns → status."""
+
+from datetime import timedelta
+from itertools import islice
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.handlers.asgi import ASGIRequest
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods
+
+from expenses import csv_io, selectors
+from expenses.forms import ExpenseFilterForm
+from expenses.models import ImportBatch
+from households.views import add_errors
+
+EXPORT_CHUNK = 2000
+ERRORS_SHOWN = 500  # bad rows listed before "show all"
+STALL_AFTER = timedelta(minutes=10)  # a running import with no progress for this long is called stuck
+
+
+def _is_fragment(request) -> bool:
+    """An htmx request that wants a fragment (not a boosted navigation or a history restore)."""
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+
+
+# ---------------------------------------------------------------- export
+
+
+@require_GET
+def expenses_export(request):
+    """The expense list as CSV: the same query string gives the same rows."""
+    household = request.household
+    form = ExpenseFilterForm(request.GET, household=household)
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{form.fields[name].label or name}: {' '.join(errors)}"
+            if name in form.fields
+            else " ".join(errors)
+            for name, errors in form.errors.items()
+        )
+        return HttpResponse(
+            f"These filters are not valid ({problems}). Fix them on the expense list and export again.",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    filters = selectors.ExpenseFilter.from_cleaned(form.cleaned_data)
+    rows = selectors.expense_rows(selectors.expenses_matching(household=household, filters=filters))
+    if isinstance(request, ASGIRequest):  # daphne: stream for real, without a thread per chunk
+        lines = csv_io.export_lines_async(rows, EXPORT_CHUNK)
+    else:
+        lines = csv_io.export_lines(rows.iterator(chunk_size=EXPORT_CHUNK))
+    filename = f"hearth-expenses-{slugify(household.name) or 'household'}-{household.today().isoformat()}.csv"
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# ---------------------------------------------------------------- import: upload
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Bank statement (CSV)",
+        help_text="A .csv file from your bank or card, up to 5 MB.",
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+        error_messages={
+            "required": "Choose a CSV file to upload.",
+            "empty": "This file is empty.",
+            "invalid": "Choose a CSV file to upload.",
+        },
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        data = b"" if upload.size > csv_io.MAX_UPLOAD_BYTES else upload.read()  # too large: unread
+        try:
+            self.parsed = csv_io.read_upload(upload.name or "", upload.content_type or "", upload.size, data)
+        except csv_io.UploadError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return upload
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    household = request.household
+    if request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                batch = csv_io.import_batch_create(
+                    household=household,
+                    user=request.user,
+                    file_name=form.cleaned_data["file"].name,
+                    upload=form.parsed,
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                return redirect("import_map", pk=batch.pk)
+    else:
+        form = ImportUploadForm()
+    recent = ImportBatch.objects.for_household(household).defer("content", "errors")[:5]
+    return render(
+        request,
+        "expenses/import_upload.html",
+        {"form": form, "recent": recent},
+        status=400 if form.errors else 200,
+    )
+
+
+# ---------------------------------------------------------------- import: map the columns
+
+
+def _column_choices(records: list[tuple[int, list[str]]]) -> list[tuple[int, str]]:
+    first = records[0][1] if records else []
+    width = max((len(cells) for _, cells in records), default=0)
+    choices = []
+    for index in range(width):
+        cell = first[index].strip() if index < len(first) else ""
+        if len(cell) > 40:
+            cell = cell[:39] + "…"
+        letter = csv_io.column_letter(index)
+        choices.append((index, f"{letter}: {cell}" if cell else letter))
+    return choices
+
+
+class ImportMappingForm(forms.Form):
+    """Which column holds what, checked against the file's first rows."""
+
+    date = forms.TypedChoiceField(
+        coerce=int, label="Date column", error_messages={"required": "Pick the column with the dates."}
+    )
+    date_format = forms.ChoiceField(
+        choices=[(f.key, f"{f.key} (like {f.example})") for f in csv_io.DATE_FORMATS],
+        label="Dates are written as",
+    )
+    amount = forms.TypedChoiceField(
+        coerce=int,
+        label="Amount column",
+        help_text="The money spent. Rows with a credit, zero or a negative amount are listed as "
+        "bad rows, not imported.",
+        error_messages={"required": "Pick the column with the amounts."},
+    )
+    description = forms.TypedChoiceField(
+        coerce=int,
+        label="Description column",
+        error_messages={"required": "Pick the column that says what the money was for."},
+    )
+    category = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        empty_value=None,
+        label="Category column (optional)",
+        help_text="Names that match one of your categories are used; you pick the rest in the inbox.",
+    )
+    has_header = forms.BooleanField(required=False, label="The first row is a header")
+
+    def __init__(self, *args, records: list[tuple[int, list[str]]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.records = records
+        columns = _column_choices(records)
+        for name in csv_io.REQUIRED_FIELDS:
+            self.fields[name].choices = [("", "Choose a column"), *columns]
+        self.fields["category"].choices = [("", "None: I'll pick categories in the inbox"), *columns]
+
+    def clean(self):
+        cleaned = super().clean()
+        used: dict[int, str] = {}
+        for name in csv_io.FIELDS:
+            index = cleaned.get(name)
+            if index is None:
+                continue
+            if index in used:
+                self.add_error(
+                    name,
+                    f"Column {csv_io.column_letter(index)} is already the {used[index]} column: "
+                    "pick another.",
+                )
+            else:
+                used[index] = name
+        if self.errors:
+            return cleaned
+        rows = [cells for _, cells in self.records[1 if cleaned.get("has_header") else 0 :]]
+        if not rows:
+            raise ValidationError("There are no rows to import below the header.")
+        self._check_dates(cleaned, rows)
+        self._check_amounts(cleaned, rows)
+        return cleaned
+
+    def _check_dates(self, cleaned: dict, rows: list[list[str]]) -> None:
+        index, date_format = cleaned["date"], cleaned["date_format"]
+        values = [row[index].strip() for row in rows if index < len(row) and row[index].strip()]
+        if not values:
+            self.add_error("date", "This column is empty in the first rows: pick the one with dates.")
+            return
+        for value in values:
+            try:
+                csv_io.parse_date(value, date_format)
+            except csv_io.RowError:
+                continue
+            return
+        self.add_error(
+            "date_format",
+            f"None of the first dates (like “{values[0][:40]}”) is written as {date_format}: "
+            "pick the format they are in, or another column.",
+        )
+
+    def _check_amounts(self, cleaned: dict, rows: list[list[str]]) -> None:
+        index = cleaned["amount"]
+        values = [row[index].strip() for row in rows if index < len(row) and row[index].strip()]
+        for value in values:
+            try:
+                csv_io.parse_amount(value.lstrip("-"))
+            except csv_io.RowError:
+                continue
+            return
+        example = f" (it has “{values[0][:40]}”)" if values else ""
+        self.add_error(
+            "amount",
+            f"This column has no amounts in the first rows{example}: pick the one with the money.",
+        )
+
+    def mapping(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "date": data["date"],
+            "date_format": data["date_format"],
+            "amount": data["amount"],
+            "description": data["description"],
+            "category": data["category"],
+            "has_header": data["has_header"],
+        }
+
+
+def _guess(batch: ImportBatch, records, household) -> dict:
+    has_header = bool(batch.mapping.get("has_header"))
+    header = records[0][1] if has_header and records else None
+    sample = [cells for _, cells in records[1 if has_header else 0 :]]
+    columns = csv_io.guess_columns(header, sample)
+    dates = []
+    if "date" in columns:
+        index = columns["date"]
+        dates = [row[index] for row in sample if index < len(row)]
+    month_first = household.locale.lower().startswith(("en_us", "en_ph", "en_ca"))
+    return {
+        **columns,
+        "date_format": csv_io.guess_date_format(dates, month_first=month_first),
+        "has_header": has_header,
+    }
+
+
+_DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+@require_http_methods(["GET", "POST"])
+def import_map(request, pk):
+    household = request.household
+    batch = get_object_or_404(ImportBatch.objects.for_household(household), pk=pk)
+    if batch.state != ImportBatch.State.MAPPING:  # already started (a second submit, the back button)
+        return redirect("import_status", pk=batch.pk)
+    delimiter = batch.mapping.get("delimiter", ",")
+    records = list(islice(csv_io.read_records(batch.content, delimiter), csv_io.SAMPLE_ROWS + 1))
+    if request.method == "POST":
+        form = ImportMappingForm(request.POST, records=records)
+        if form.is_valid():
+            csv_io.import_batch_start(
+                household=household, user=request.user, batch=batch, mapping=form.mapping()
+            )
+            return redirect("import_status", pk=batch.pk)
+    else:
+        form = ImportMappingForm(initial=_guess(batch, records, household), records=records)
+    preview = records[: csv_io.PREVIEW_ROWS]
+    width = max((len(cells) for _, cells in preview), default=0)
+    return render(
+        request,
+        "expenses/import_map.html",
+        {
+            "batch": batch,
+            "form": form,
+            "letters": [csv_io.column_letter(i) for i in range(width)],
+            "preview": [(number, cells + [""] * (width - len(cells))) for number, cells in preview],
+            "delimiter_name": _DELIMITER_NAMES.get(delimiter, f"“{delimiter}”"),
+            "background": batch.total_rows >= csv_io.BACKGROUND_ROWS,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# ---------------------------------------------------------------- import: status
+
+
+@require_GET
+def import_status(request, pk):
+    batch = get_object_or_404(ImportBatch.objects.for_household(request.household).defer("content"), pk=pk)
+    if batch.state == ImportBatch.State.MAPPING:
+        return redirect("import_map", pk=batch.pk)
+    running = batch.state in (ImportBatch.State.QUEUED, ImportBatch.State.RUNNING)
+    show_all = request.GET.get("errors") == "all"
+    context = {
+        "batch": batch,
+        "running": running,
+        "stalled": running and timezone.now() - batch.updated_at > STALL_AFTER,
+        "stall_minutes": int(STALL_AFTER.total_seconds() // 60),
+        "bad_count": len(batch.errors),
+        "errors": batch.errors if show_all else batch.errors[:ERRORS_SHOWN],
+        "errors_hidden": 0 if show_all else max(0, len(batch.errors) - ERRORS_SHOWN),
+    }
+    if _is_fragment(request):
+        return render(request, "expenses/import_status.html#import-status", context)
+    return render(request, "expenses/import_status.html", context)
