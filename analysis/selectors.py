@@ -1,12 +1,22 @@
-"""Every number a page shows comes from here, so the pages always agree."""
+"""Every number a page shows comes from here, so the dashboard, the meters and the chat agree.
 
+Each function takes the household and typed parameters, computes in the database, and costs a
+constant number of queries whatever the number of expenses.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
 
-from expenses.models import ExpenseStatus
+from budgets.selectors import Period, budget_tree, month_period
+from expenses.models import Expense, ExpenseStatus
+from households.models import Household, User
 
 ZERO = Decimal("0.00")
+HUNDRED = Decimal("100")
 
 
 def spend_totals(expenses) -> dict:
@@ -21,3 +31,197 @@ def spend_totals(expenses) -> dict:
         "planned": totals["planned"] or ZERO,
         "count": totals["count"],
     }
+
+
+def _ledger(household: Household):
+    return Expense.objects.for_household(household).alive()
+
+
+def _in(period: Period):
+    return period.q()
+
+
+def previous_month(day: date) -> date:
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def shift_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def total_for_period(*, household: Household, period: Period) -> dict:
+    """Paid, planned and how many, for a period."""
+    return spend_totals(_ledger(household).filter(_in(period)))
+
+
+def _share(amount: Decimal, whole: Decimal) -> Decimal:
+    return (amount * HUNDRED / whole).quantize(Decimal("0.1")) if whole > 0 else Decimal("0.0")
+
+
+@dataclass
+class Slice:
+    key: str  # the id behind the slice (category or member pk), for links
+    label: str
+    amount: Decimal
+    percent: Decimal
+    colour: str = ""
+
+
+def spend_by_category(*, household: Household, period: Period, limit: int | None = None) -> list[Slice]:
+    """Paid spending per category, largest first."""
+    rows = list(
+        _ledger(household)
+        .paid()
+        .filter(_in(period))
+        .values("category_id", "category__name", "category__colour")
+        .annotate(total=Sum("amount"))
+        .order_by("-total", "category__name")
+    )
+    whole = sum((r["total"] for r in rows), ZERO)
+    slices = [
+        Slice(
+            str(r["category_id"]),
+            r["category__name"],
+            r["total"],
+            _share(r["total"], whole),
+            r["category__colour"],
+        )
+        for r in rows
+    ]
+    return slices[:limit] if limit else slices
+
+
+def spend_by_member(*, household: Household, period: Period) -> list[Slice]:
+    """Paid spending per member who paid, largest first (members who paid nothing included)."""
+    rows = {
+        r["paid_by_id"]: r["total"]
+        for r in _ledger(household)
+        .paid()
+        .filter(_in(period))
+        .values("paid_by_id")
+        .annotate(total=Sum("amount"))
+    }
+    members = list(User.objects.filter(membership__household=household).order_by("name"))
+    whole = sum(rows.values(), ZERO)
+    slices = [
+        Slice(str(m.pk), m.name, rows.get(m.pk, ZERO), _share(rows.get(m.pk, ZERO), whole)) for m in members
+    ]
+    if rows.get(None):
+        slices.append(Slice("", "Former members", rows[None], _share(rows[None], whole)))
+    return sorted(slices, key=lambda s: (-s.amount, s.label))
+
+
+@dataclass
+class MonthTotal:
+    month: date
+    amount: Decimal
+
+    @property
+    def period(self) -> Period:
+        return month_period(self.month)
+
+
+def monthly_trend(*, household: Household, last_month: date, months: int = 12) -> list[MonthTotal]:
+    """Paid spending per month for the `months` months ending with `last_month` (zeros included)."""
+    first = shift_months(last_month.replace(day=1), -(months - 1))
+    end = month_period(last_month).end
+    rows = {
+        (r["month"].date() if hasattr(r["month"], "date") else r["month"]): r["total"]
+        for r in _ledger(household)
+        .paid()
+        .filter(date__gte=first, date__lte=end)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
+    return [MonthTotal(shift_months(first, i), rows.get(shift_months(first, i), ZERO)) for i in range(months)]
+
+
+@dataclass
+class Comparison:
+    this: Decimal
+    last: Decimal
+    this_label: str
+    last_label: str
+
+    @property
+    def change(self) -> Decimal:
+        return self.this - self.last
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        if self.last == 0:
+            return None
+        return (self.change * HUNDRED / self.last).quantize(Decimal("0.1"))
+
+
+def compare_periods(*, household: Household, this: Period, last: Period) -> Comparison:
+    """Paid totals of two periods, in one query."""
+    sums = (
+        _ledger(household)
+        .paid()
+        .aggregate(
+            this=Sum("amount", filter=_in(this)),
+            last=Sum("amount", filter=_in(last)),
+        )
+    )
+    return Comparison(sums["this"] or ZERO, sums["last"] or ZERO, this.label, last.label)
+
+
+def month_over_month(*, household: Household, month: date) -> Comparison:
+    return compare_periods(
+        household=household, this=month_period(month), last=month_period(previous_month(month))
+    )
+
+
+def largest_expenses(*, household: Household, period: Period, limit: int = 5):
+    return list(
+        _ledger(household)
+        .paid()
+        .filter(_in(period))
+        .select_related("category", "paid_by")
+        .order_by("-amount")[:limit]
+    )
+
+
+def average_daily_spend(*, household: Household, period: Period) -> dict:
+    """Paid total divided by the days of the period that have passed (all of them for a past period)."""
+    today = household.today()
+    start = period.start
+    if start is None:
+        first = _ledger(household).paid().order_by("date").values_list("date", flat=True).first()
+        start = first or today
+    end = min(period.end or today, today)
+    days = max(1, (end - start).days + 1) if end >= start else 1
+    total = total_for_period(household=household, period=Period(start, period.end, period.label))["paid"]
+    return {"total": total, "days": days, "average": (total / days).quantize(Decimal("0.01"))}
+
+
+def upcoming_payments(*, household: Household, days: int = 14):
+    """Planned payments due from today to `days` ahead, soonest first."""
+    today = household.today()
+    return list(
+        _ledger(household)
+        .planned()
+        .filter(Q(due_date__gte=today, due_date__lte=today + timedelta(days=days)))
+        .select_related("category", "paid_by")
+        .order_by("due_date", "-amount")
+    )
+
+
+def overdue_payments(*, household: Household):
+    today = household.today()
+    return list(_ledger(household).overdue(today).select_related("category", "paid_by").order_by("due_date"))
+
+
+def recent_expenses(*, household: Household, limit: int = 8):
+    return list(
+        _ledger(household).select_related("category", "paid_by").order_by("-date", "-created_at")[:limit]
+    )
+
+
+def budget_statuses(*, household: Household, on: date):
+    """The budget meters, through the budgets selector (the same numbers as /budgets/)."""
+    return budget_tree(household=household, on=on)

@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "households.context_processors.household",
+                "budgets.context_processors.alerts",
             ],
             "builtins": ["households.templatetags.hearth"],
         },

@@ -144,11 +144,15 @@ class ExpenseFilterForm(forms.Form):
     member = MemberChoiceField(queryset=User.objects.none(), required=False, empty_label="Everyone")
     status = forms.ChoiceField(choices=[("", "Planned and paid"), *ExpenseStatus.choices], required=False)
     overdue = forms.BooleanField(required=False, label="Overdue only")
+    budget = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, household: Household, **kwargs):
+        from budgets.models import Budget
+
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.for_household(household).order_by("name")
         self.fields["member"].queryset = household_members(household)
+        self.fields["budget"].queryset = Budget.objects.for_household(household)
 
     def clean_month(self):
         value = self.cleaned_data.get("month")
@@ -158,3 +162,20 @@ class ExpenseFilterForm(forms.Form):
         if not match or not 1 <= int(match[2]) <= 12:
             raise forms.ValidationError("Pick a month like 2026-03.")
         return date(int(match[1]), int(match[2]), 1)
+
+
+class ChatForm(forms.Form):
+    text = forms.CharField(
+        label="What did you spend?",
+        max_length=2000,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 2,
+                "autofocus": True,
+                "placeholder": "450 groceries yesterday, Ravi paid 1,200 for electricity",
+                "enterkeyhint": "send",
+                "autocomplete": "off",
+            }
+        ),
+        error_messages={"required": "Type what you spent, like “450 groceries yesterday”."},
+    )

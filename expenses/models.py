@@ -58,6 +58,10 @@ class Source(models.TextChoices):
     IMPORT = "import", "Import"
 
 
+# The gift board's columns (budgets.models.Stage has the rules; the values live here so the
+# ledger does not import the budgets app).
+BOARD_STAGES = [("idea", "Idea"), ("to_buy", "To buy"), ("bought", "Bought"), ("given", "Given")]
+
 MAX_AMOUNT = Decimal("1000000000000")  # 10^12, exclusive
 money_field = partial(models.DecimalField, max_digits=14, decimal_places=2)
 
@@ -104,6 +108,13 @@ class Expense(HouseholdOwned):
     )
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    occasion = models.ForeignKey(
+        "budgets.Occasion", on_delete=models.SET_NULL, null=True, blank=True, related_name="items"
+    )
+    recipient = models.ForeignKey(
+        "budgets.Recipient", on_delete=models.SET_NULL, null=True, blank=True, related_name="items"
+    )
+    stage = models.CharField(max_length=8, choices=BOARD_STAGES, blank=True)
 
     history = HistoricalRecords(excluded_fields=["household", "created_at", "updated_at"])
     objects = ExpenseQuerySet.as_manager()
@@ -126,6 +137,7 @@ class Expense(HouseholdOwned):
             models.Index(fields=["household", "paid_by", "date"], name="expense_member_date"),
             models.Index(fields=["household", "status", "due_date"], name="expense_status_due"),
             models.Index(fields=["household", "deleted_at"], name="expense_trash"),
+            models.Index(fields=["household", "occasion", "stage"], name="expense_occasion"),
         ]
 
     def __str__(self) -> str:
@@ -243,6 +255,9 @@ class ExpenseDraft(HouseholdOwned):
     duplicate_of = models.ForeignKey(
         Expense, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    chat_message = models.ForeignKey(
+        "ChatMessage", on_delete=models.SET_NULL, null=True, blank=True, related_name="drafts"
+    )
 
     class Meta:
         ordering = ["created_at"]
@@ -261,3 +276,27 @@ class ExpenseDraft(HouseholdOwned):
     @property
     def is_pending(self) -> bool:
         return self.state == DraftState.PENDING
+
+
+class ChatMessage(HouseholdOwned):
+    """One line of the household's chat: a member's message, or Hearth's reply to it."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        HEARTH = "hearth", "Hearth"
+
+    role = models.CharField(max_length=8, choices=Role.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField()
+    reply_to = models.OneToOneField(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="reply"
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["household", "-created_at"], name="chat_recent")]
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -19,6 +19,7 @@ class ExpenseFilter:
     member: User | None = None
     status: str = ""
     overdue: bool = False
+    budget: object = None  # budgets.models.Budget: the items a budget's meter counts
 
     @classmethod
     def from_cleaned(cls, data: dict) -> "ExpenseFilter":
@@ -34,6 +35,7 @@ class ExpenseFilter:
             member=data.get("member"),
             status=data.get("status") or "",
             overdue=bool(data.get("overdue")),
+            budget=data.get("budget"),
         )
 
     def apply(self, qs, *, today: date):
@@ -48,6 +50,12 @@ class ExpenseFilter:
             qs = qs.overdue(today)
         if self.q:
             qs = qs.filter(Q(description__icontains=self.q) | Q(category__name__icontains=self.q))
+        if self.budget is not None:
+            from budgets.models import Budget
+            from budgets.selectors import counted_q
+
+            by_id = {b.pk: b for b in Budget.objects.for_household(self.budget.household_id)}
+            qs = qs.filter(counted_q(self.budget, by_id))
         return qs
 
 

@@ -16,6 +16,7 @@ from expenses.models import (
     DEFAULT_CATEGORIES,
     MAX_AMOUNT,
     Category,
+    ChatMessage,
     DraftState,
     Expense,
     ExpenseDraft,
@@ -28,6 +29,14 @@ from households.models import Household, Membership, User
 
 TRASH_DAYS = 30
 LEDGER_TOPICS = ("expenses", "budgets", "dashboard")
+
+
+def _ledger_changed(household: Household, *dates: date) -> None:
+    """After a write that moves money: refresh every screen and raise the budget alerts it crossed."""
+    from budgets.services import alerts_check
+
+    publish(household, *LEDGER_TOPICS)
+    alerts_check(household=household, dates=[d for d in dates if d is not None])
 
 
 # ---------------------------------------------------------------- categories
@@ -169,18 +178,19 @@ def expense_create(
     expense.full_clean(exclude=["household", "logged_by"], validate_constraints=False)
     expense._history_user = user
     expense.save()
-    publish(household, *LEDGER_TOPICS)
+    _ledger_changed(household, expense.date)
     return expense
 
 
 @transaction.atomic
 def expense_update(*, household: Household, user: User, expense: Expense, data: ExpenseData) -> Expense:
     expense = Expense.objects.select_for_update().get(pk=expense.pk, household=household)
+    previous_date = expense.date
     _apply(household, expense, data)
     expense.full_clean(exclude=["household", "logged_by"], validate_constraints=False)
     expense._history_user = user
     expense.save()
-    publish(household, *LEDGER_TOPICS)
+    _ledger_changed(household, previous_date, expense.date)
     return expense
 
 
@@ -192,7 +202,7 @@ def expense_mark_paid(*, household: Household, user: User, expense: Expense) -> 
         expense.due_date = None
         expense._history_user = user
         expense.save(update_fields=["status", "due_date", "updated_at"])
-        publish(household, *LEDGER_TOPICS)
+        _ledger_changed(household, expense.date)
     return expense
 
 
@@ -217,7 +227,7 @@ def expense_restore(*, household: Household, user: User, expense: Expense) -> Ex
         expense._history_user = user
         expense._change_reason = "Restored from trash"
         expense.save(update_fields=["deleted_at", "updated_at"])
-        publish(household, *LEDGER_TOPICS)
+        _ledger_changed(household, expense.date)
     return expense
 
 
@@ -379,3 +389,101 @@ def draft_discard(*, household: Household, user: User, draft: ExpenseDraft) -> E
 def drafts_confirm_all(*, household: Household, user: User, drafts) -> list[Expense]:
     """Confirm every pending draft given, in one transaction: all of them or none."""
     return [draft_confirm(household=household, user=user, draft=d) for d in drafts]
+
+
+# ---------------------------------------------------------------- chat
+
+
+def _describe(draft: ExpenseDraft, household: Household) -> str:
+    from households.templatetags.hearth import format_money
+
+    amount = format_money(draft.amount, household) if draft.amount is not None else "no amount"
+    what = draft.description or (draft.category.name.lower() if draft.category else "expense")
+    return f"{amount} {what}"
+
+
+@transaction.atomic
+def chat_message_post(*, household: Household, user: User, text: str) -> ChatMessage:
+    """Keep the member's message, parse it into drafts, and reply. Returns Hearth's reply."""
+    import time
+
+    from expenses.parser import ParseContext
+    from llmsettings.models import ParseLog
+    from llmsettings.providers import parser_for
+
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Type what you spent, like “450 groceries yesterday”."})
+    if len(text) > 2000:
+        raise ValidationError({"text": "That message is too long: keep it under 2,000 characters."})
+    message = ChatMessage.objects.create(
+        household=household, role=ChatMessage.Role.MEMBER, author=user, text=text
+    )
+
+    members = list(User.objects.filter(membership__household=household))
+    categories = list(Category.objects.for_household(household).filter(archived=False))
+    context = ParseContext(
+        today=household.today(),
+        speaker=user.name,
+        members=[m.name for m in members],
+        categories=[c.name for c in categories],
+        currency=household.currency,
+    )
+    parser = parser_for(household)
+    started = time.perf_counter()
+    result = parser.parse_expenses(text, context)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+
+    by_category = {c.name.lower(): c for c in categories}
+    by_member = {m.name.lower(): m for m in members}
+    reply = ChatMessage.objects.create(
+        household=household, role=ChatMessage.Role.HEARTH, text="", reply_to=message
+    )
+    drafts = []
+    for item in result.items:
+        problems = list(item.problems)
+        category = by_category.get((item.category or "").lower())
+        if category is None:
+            category = by_category.get("other")
+            if item.category and item.category.lower() != "other":
+                problems.append(f"“{item.category}” is not one of your categories: check it.")
+        drafts.append(
+            draft_create(
+                household=household,
+                user=user,
+                data=DraftData(
+                    amount=item.amount,
+                    category=category,
+                    date=item.date,
+                    description=item.description,
+                    paid_by=by_member.get((item.paid_by or "").lower(), user),
+                    problems=problems,
+                ),
+                source=Source.CHAT,
+                raw_text=text,
+                chat_message=reply,
+            )
+        )
+    ParseLog.objects.create(
+        household=household,
+        user=user,
+        provider=result.provider,
+        input_text=text,
+        raw_output=result.raw_output,
+        problems=[p for d in drafts for p in d.problems],
+        duration_ms=Decimal(f"{elapsed_ms:.3f}"),
+    )
+    review = sum(1 for d in drafts if d.problems)
+    if not drafts:
+        reply.text = "I couldn't find an expense in that. Try “450 groceries yesterday”."
+    else:
+        listed = "; ".join(_describe(d, household) for d in drafts)
+        noun = "draft" if len(drafts) == 1 else "drafts"
+        reply.text = f"I made {len(drafts)} {noun}: {listed}."
+        if review:
+            reply.text += f" {review} need{'s' if review == 1 else ''} a look before you confirm."
+    if result.notice:
+        reply.text = f"{result.notice} {reply.text}"
+    reply.save(update_fields=["text", "updated_at"])
+    publish(household, "chat", "drafts")
+    return reply

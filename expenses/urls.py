@@ -12,6 +12,7 @@ urlpatterns = [
     path("expenses/<uuid:pk>/paid/", views.expense_mark_paid, name="expense_mark_paid"),
     path("expenses/<uuid:pk>/delete/", views.expense_delete, name="expense_delete"),
     path("expenses/<uuid:pk>/restore/", views.expense_restore, name="expense_restore"),
+    path("chat/", views.chat, name="chat"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/confirm-all/", views.drafts_confirm_all, name="drafts_confirm_all"),
     path("drafts/<uuid:pk>/confirm/", views.draft_confirm, name="draft_confirm"),

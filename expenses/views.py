@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from analysis.selectors import spend_totals
 from expenses import selectors, services
-from expenses.forms import CategoryForm, DraftForm, ExpenseFilterForm, ExpenseForm, MergeForm
-from expenses.models import Category, Expense, ExpenseDraft, ExpenseStatus
+from expenses.forms import CategoryForm, ChatForm, DraftForm, ExpenseFilterForm, ExpenseForm, MergeForm
+from expenses.models import Category, ChatMessage, Expense, ExpenseDraft, ExpenseStatus
 from expenses.services import DraftData, DraftNotPending, ExpenseData
 from households.views import add_errors
 
@@ -471,4 +471,65 @@ def category_edit(request, pk):
         request,
         "expenses/category_edit.html",
         {"category": category, "form": form, "merge_form": merge_form},
+    )
+
+
+# ---------------------------------------------------------------- chat
+
+CHAT_HISTORY = 30
+
+
+def _chat_thread(request, messages_qs) -> list[dict]:
+    """Member messages with Hearth's replies and the cards of the drafts each reply made."""
+    messages_list = list(messages_qs)
+    drafts = list(
+        ExpenseDraft.objects.for_household(request.household)
+        .filter(chat_message__in=[m for m in messages_list if m.role == ChatMessage.Role.HEARTH])
+        .select_related("category", "paid_by", "expense", "duplicate_of")
+        .order_by("created_at")
+    )
+    cards = {card["draft"].pk: card for card in draft_card_context(request, drafts)["cards"]}
+    by_reply: dict = {}
+    for draft in drafts:
+        by_reply.setdefault(draft.chat_message_id, []).append(cards[draft.pk])
+    thread = []
+    for message in messages_list:
+        entry = {"message": message, "cards": by_reply.get(message.pk, [])}
+        thread.append(entry)
+    return thread
+
+
+@require_http_methods(["GET", "POST"])
+def chat(request):
+    form = ChatForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                reply = services.chat_message_post(
+                    household=request.household, user=request.user, text=form.cleaned_data["text"]
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                if not _is_fragment(request):
+                    return redirect(f"{reverse('chat')}#latest")
+                thread = _chat_thread(request, [reply.reply_to, reply])
+                return render(
+                    request,
+                    "expenses/chat.html#chat-sent",
+                    {"thread": thread, "form": ChatForm(), "next": reverse("chat")},
+                )
+        if _is_fragment(request):
+            return render(request, "expenses/chat.html#chat-form", {"form": form, "oob": True})
+    recent = (
+        ChatMessage.objects.for_household(request.household)
+        .select_related("author")
+        .order_by("-created_at")[:CHAT_HISTORY]
+    )
+    thread = _chat_thread(request, reversed(list(recent)))
+    return render(
+        request,
+        "expenses/chat.html",
+        {"thread": thread, "form": form, "next": reverse("chat")},
+        status=400 if form.errors else 200,
     )

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Count
 
 from households.models import Household, Membership, User
 
@@ -20,9 +21,12 @@ class HouseholdAdmin(admin.ModelAdmin):
     readonly_fields = ["id", "invite_code", "created_at"]
     inlines = [MembershipInline]
 
-    @admin.display(description="members")
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_member_count=Count("memberships"))
+
+    @admin.display(description="members", ordering="_member_count")
     def member_count(self, obj):
-        return obj.memberships.count()
+        return obj._member_count
 
 
 @admin.register(Membership)
@@ -48,6 +52,4 @@ class UserAdmin(BaseUserAdmin):
         ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),
-    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)

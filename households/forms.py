@@ -28,9 +28,7 @@ def currency_choices() -> list[tuple[str, str]]:
 
 @cache
 def timezone_choices() -> list[tuple[str, str]]:
-    names = sorted(
-        z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc/")
-    )
+    names = sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc/"))
     return [(z, z.replace("_", " ")) for z in ["UTC", *names]]
 
 
@@ -70,9 +68,7 @@ class SignupForm(HouseholdFieldsMixin, BaseUserCreationForm):
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this email already exists. Log in instead."
-            )
+            raise forms.ValidationError("An account with this email already exists. Log in instead.")
         return email
 
 

@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from households.access import VIEWER_REFUSED
 from households.models import Membership
@@ -21,13 +22,15 @@ class CurrentHouseholdMiddleware:
         request.membership = None
         request.household = None
         if request.user.is_authenticated:
-            membership = (
-                Membership.objects.select_related("household").filter(user=request.user).first()
-            )
+            membership = Membership.objects.select_related("household").filter(user=request.user).first()
             if membership is not None:
                 request.membership = membership
                 request.household = membership.household
-        return self.get_response(request)
+        if request.household is None:
+            return self.get_response(request)
+        # Times on every page are shown in the household's time zone.
+        with timezone.override(request.household.tzinfo):
+            return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not request.user.is_authenticated:

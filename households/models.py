@@ -75,6 +75,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.name or self.email
 
+    def save(self, *args, **kwargs):
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
     def get_full_name(self) -> str:
         return self.name
 
@@ -87,9 +91,7 @@ class Household(models.Model):
     name = models.CharField(max_length=80)
     currency = models.CharField(max_length=3, default="INR", validators=[validate_currency])
     locale = models.CharField(max_length=20, default="en_IN", validators=[validate_locale])
-    timezone = models.CharField(
-        max_length=64, default="Asia/Kolkata", validators=[validate_timezone]
-    )
+    timezone = models.CharField(max_length=64, default="Asia/Kolkata", validators=[validate_timezone])
     invite_code = models.CharField(max_length=16, unique=True, default=new_invite_code)
     created_at = models.DateTimeField(auto_now_add=True)
 

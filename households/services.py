@@ -1,5 +1,7 @@
 """Writes on households, memberships and accounts."""
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -39,6 +41,17 @@ def _require_admin(household: Household, user: User) -> None:
         raise PermissionDenied(ADMIN_ONLY)
 
 
+def _require_member_of(household: Household, membership: Membership) -> None:
+    """A membership handed in must be of `household`, even if the caller forgot to scope."""
+    if membership.household_id != household.pk:
+        raise PermissionDenied("That person is not a member of this household.")
+
+
+def normalize_invite_code(code: str) -> str:
+    """Codes are read out loud and typed back: ignore case, spaces and dashes."""
+    return re.sub(r"[\s-]+", "", code).upper()
+
+
 @transaction.atomic
 def household_create(
     *, user: User, name: str, currency: str, timezone: str, locale: str | None = None
@@ -63,16 +76,25 @@ def household_create(
 
 @transaction.atomic
 def account_signup(
-    *, email: str, password: str, name: str, household_name: str, currency: str, timezone: str
+    *,
+    email: str,
+    password: str,
+    name: str,
+    household_name: str = "",
+    currency: str = "INR",
+    timezone: str = "Asia/Kolkata",
 ) -> User:
+    """A new account; with its own household if `household_name` is given, else none yet
+    (the person joins one with an invite code next)."""
     user = User.objects.create_user(email=email, password=password, name=name.strip())
-    household_create(user=user, name=household_name, currency=currency, timezone=timezone)
+    if household_name.strip():
+        household_create(user=user, name=household_name, currency=currency, timezone=timezone)
     return user
 
 
 @transaction.atomic
 def household_join(*, user: User, code: str) -> Membership:
-    code = code.strip().upper()
+    code = normalize_invite_code(code)
     household = Household.objects.select_for_update().filter(invite_code=code).first()
     if household is None:
         raise ValidationError(
@@ -101,12 +123,20 @@ def household_update(
     *, household: Household, user: User, name: str, currency: str, locale: str, timezone: str
 ) -> Household:
     _require_admin(household, user)
+    fields = ["name", "currency", "locale", "timezone"]
+    before = {field: getattr(household, field) for field in fields}
     household.name = name.strip()
     household.currency = currency
     household.locale = locale
     household.timezone = timezone
-    household.full_clean(exclude=["invite_code"])
-    household.save(update_fields=["name", "currency", "locale", "timezone"])
+    try:
+        household.full_clean(exclude=["invite_code"])
+    except ValidationError:
+        # Leave the caller's object as saved: the page shown next still renders it.
+        for field, value in before.items():
+            setattr(household, field, value)
+        raise
+    household.save(update_fields=fields)
     household.__dict__.pop("tzinfo", None)
     publish(household, "household", "expenses", "budgets", "dashboard")
     return household
@@ -117,6 +147,7 @@ def membership_set_role(
     *, household: Household, actor: User, membership: Membership, role: str
 ) -> Membership:
     _require_admin(household, actor)
+    _require_member_of(household, membership)
     if role not in Role.values:
         raise ValidationError({"role": "Choose admin, member or viewer."})
     # Lock the household's admins so two demotions at once cannot leave it with none.
@@ -134,6 +165,7 @@ def membership_set_role(
 @transaction.atomic
 def membership_remove(*, household: Household, actor: User, membership: Membership) -> None:
     """Remove a member (an admin's action) or leave (the member's own)."""
+    _require_member_of(household, membership)
     if membership.user_id != actor.pk:
         _require_admin(household, actor)
     list(Membership.objects.select_for_update().filter(household=household, role=Role.ADMIN))

@@ -5,12 +5,9 @@ from households import views
 from households.forms import LoginForm
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
         name="login",
     ),
     path("accounts/signup/", views.signup, name="signup"),

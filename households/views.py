@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from households import services
@@ -29,27 +30,50 @@ def add_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def safe_next(request) -> str:
+    """The `next` address of the request if it stays on this site, else ""."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
 @login_not_required
 @household_optional
 @require_http_methods(["GET", "POST"])
 def signup(request):
+    """A new account, with a new household, or without one to join by invite code next."""
+    next_url = safe_next(request)
     if request.user.is_authenticated:
-        return redirect("home")
+        return redirect(next_url or "home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = services.account_signup(
-            email=data["email"],
-            password=data["password1"],
-            name=data["name"],
-            household_name=data["household_name"],
-            currency=data["currency"],
-            timezone=data["timezone"],
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user.get_short_name()}! Your household is ready.")
-        return redirect("home")
-    return render(request, "households/signup.html", {"form": form})
+        try:
+            user = services.account_signup(
+                email=data["email"],
+                password=data["password1"],
+                name=data["name"],
+                household_name=data["household_name"],
+                currency=data["currency"],
+                timezone=data["timezone"],
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if data["household_name"]:
+                messages.success(request, f"Welcome, {user.get_short_name()}! Your household is ready.")
+                return redirect(next_url or "home")
+            messages.success(
+                request,
+                f"Welcome, {user.get_short_name()}! Enter the invite code of your household "
+                "to join it, or start a new one.",
+            )
+            return redirect(next_url or "onboarding")
+    return render(request, "households/signup.html", {"form": form, "next": next_url})
 
 
 @household_optional
@@ -78,16 +102,12 @@ def onboarding(request):
                 messages.success(request, f"{data['name']} is ready.")
                 return redirect("home")
             if request.POST.get("action") == "join" and join_form.is_valid():
-                membership = services.household_join(
-                    user=request.user, code=join_form.cleaned_data["code"]
-                )
+                membership = services.household_join(user=request.user, code=join_form.cleaned_data["code"])
                 messages.success(request, f"You joined {membership.household.name}.")
                 return redirect("home")
         except ValidationError as exc:
             add_errors(join_form if request.POST.get("action") == "join" else create_form, exc)
-    return render(
-        request, "households/onboarding.html", {"create_form": create_form, "join_form": join_form}
-    )
+    return render(request, "households/onboarding.html", {"create_form": create_form, "join_form": join_form})
 
 
 @household_optional
@@ -97,12 +117,7 @@ def join_link(request, code: str):
     if request.household is not None:
         messages.info(request, f"You already belong to {request.household.name}.")
         return redirect("home")
-    return redirect(f"{reverse('onboarding')}?code={code}")
-
-
-@require_GET
-def home(request):
-    return render(request, "households/home.html")
+    return redirect(f"{reverse('onboarding')}?{urlencode({'code': code})}")
 
 
 @viewer_allowed
@@ -149,9 +164,7 @@ def member_role(request, pk):
 def member_remove(request, pk):
     membership = get_object_or_404(Membership.objects.for_household(request.household), pk=pk)
     try:
-        services.membership_remove(
-            household=request.household, actor=request.user, membership=membership
-        )
+        services.membership_remove(household=request.household, actor=request.user, membership=membership)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -24,3 +24,11 @@ def money(amount, household):
 def overdue_on(expense, today):
     """{% if expense|overdue_on:today %}: planned, with a due date that has passed."""
     return expense.is_overdue(today)
+
+
+@register.filter
+def expenses_params(status, segment=""):
+    """The expense list's query string behind a budget meter's segment."""
+    from budgets.selectors import expenses_url_params
+
+    return expenses_url_params(status, segment)

@@ -4,7 +4,10 @@ from django.core.management.base import BaseCommand
 from django_q.models import Schedule
 
 # (name, task function, schedule type, minutes for MINUTES schedules)
-SCHEDULES: list[tuple[str, str, str, int | None]] = []
+SCHEDULES: list[tuple[str, str, str, int | None]] = [
+    ("Recurring drafts", "expenses.recurring.make_all_due_drafts", Schedule.DAILY, None),
+    ("Empty the trash", "expenses.services.trash_purge", Schedule.DAILY, None),
+]
 
 
 class Command(BaseCommand):

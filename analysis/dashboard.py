@@ -1,0 +1,74 @@
+"""The dashboard at /: where the money went this month, from analysis.selectors only."""
+
+import re
+from datetime import date
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from analysis import selectors
+from budgets.selectors import month_period
+
+
+def _chosen_month(request) -> date:
+    raw = request.GET.get("month") or ""
+    if re.fullmatch(r"\d{4}-\d{2}", raw):
+        try:
+            return date.fromisoformat(f"{raw}-01")
+        except ValueError:
+            pass
+    return request.household.today().replace(day=1)
+
+
+def _bars(slices) -> list[dict]:
+    """Bar widths (percent of the largest) for a list of slices."""
+    top = max((s.amount for s in slices), default=0)
+    return [{"slice": s, "width": round(float(s.amount / top * 100), 2) if top else 0} for s in slices]
+
+
+def dashboard_context(request) -> dict:
+    household = request.household
+    month = _chosen_month(request)
+    period = month_period(month)
+    comparison = selectors.month_over_month(household=household, month=month)
+    trend = selectors.monthly_trend(
+        household=household, last_month=max(month, household.today().replace(day=1))
+    )
+    trend_top = max((m.amount for m in trend), default=0)
+    statuses = [s for s in selectors.budget_statuses(household=household, on=month) if s.depth <= 1]
+    return {
+        "month": month,
+        "period": period,
+        "previous_month": selectors.previous_month(month),
+        "next_month": selectors.shift_months(month, 1),
+        "is_current_month": month == household.today().replace(day=1),
+        "totals": selectors.total_for_period(household=household, period=period),
+        "comparison": comparison,
+        "categories": _bars(selectors.spend_by_category(household=household, period=period)),
+        "members": _bars(selectors.spend_by_member(household=household, period=period)),
+        "trend": [
+            {
+                "month": m.month,
+                "amount": m.amount,
+                "x": i * 30,
+                "h": (h := round(float(m.amount / trend_top * 115), 1) if trend_top else 0),
+                "y": round(120 - h, 1),
+                "selected": m.month == month,
+            }
+            for i, m in enumerate(trend)
+        ],
+        "statuses": statuses,
+        "on": month if month != household.today().replace(day=1) else household.today(),
+        "upcoming": selectors.upcoming_payments(household=household),
+        "overdue": selectors.overdue_payments(household=household),
+        "recent": selectors.recent_expenses(household=household),
+        "today": household.today(),
+    }
+
+
+@require_GET
+def dashboard(request):
+    context = dashboard_context(request)
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+        return render(request, "analysis/dashboard.html#dashboard-body", context)
+    return render(request, "analysis/dashboard.html", context)

@@ -1,0 +1,146 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from households.models import HouseholdOwned
+
+DEFAULT_THRESHOLDS = [50, 75, 90, 100]
+
+
+def default_thresholds() -> list[int]:
+    return list(DEFAULT_THRESHOLDS)
+
+
+class Recipient(HouseholdOwned):
+    """A person gifts are for, reused across occasions."""
+
+    name = models.CharField(max_length=80)
+    relationship = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "name"], name="recipient_unique_name_per_household")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Occasion(HouseholdOwned):
+    class Kind(models.TextChoices):
+        BIRTHDAY = "birthday", "Birthday"
+        FESTIVAL = "festival", "Festival"
+        WEDDING = "wedding", "Wedding"
+        TRIP = "trip", "Trip"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    date = models.DateField()
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["date", "name"]
+        indexes = [models.Index(fields=["household", "date"], name="occasion_by_date")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stage(models.TextChoices):
+    """The gift board's columns. Idea and To buy count as planned; Bought and Given as spent."""
+
+    IDEA = "idea", "Idea"
+    TO_BUY = "to_buy", "To buy"
+    BOUGHT = "bought", "Bought"
+    GIVEN = "given", "Given"
+
+    @classmethod
+    def counts_as_paid(cls, stage: str) -> bool:
+        return stage in (cls.BOUGHT, cls.GIVEN)
+
+
+class Budget(HouseholdOwned):
+    class Period(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        YEARLY = "yearly", "Yearly"
+        ONCE = "once", "Once (between two dates)"
+
+    class Measure(models.TextChoices):
+        EXPENSES = "expenses", "Expenses"
+        AI_USAGE = "ai_usage", "AI usage cost"
+
+    name = models.CharField(max_length=120)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    period = models.CharField(max_length=8, choices=Period.choices, default=Period.MONTHLY)
+    start_date = models.DateField(null=True, blank=True, help_text="For a one-off budget.")
+    end_date = models.DateField(null=True, blank=True, help_text="For a one-off budget.")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    measure = models.CharField(max_length=10, choices=Measure.choices, default=Measure.EXPENSES)
+    category = models.ForeignKey(
+        "expenses.Category", on_delete=models.CASCADE, null=True, blank=True, related_name="budgets"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        Recipient, on_delete=models.CASCADE, null=True, blank=True, related_name="budgets"
+    )
+    occasion = models.ForeignKey(
+        Occasion, on_delete=models.CASCADE, null=True, blank=True, related_name="budgets"
+    )
+    thresholds = models.JSONField(default=default_thresholds, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords(excluded_fields=["household", "created_at", "updated_at"])
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="budget_amount_not_negative"),
+        ]
+        indexes = [models.Index(fields=["household", "parent"], name="budget_tree")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if (
+            self.period == self.Period.ONCE
+            and self.start_date
+            and self.end_date
+            and self.end_date < self.start_date
+        ):
+            raise ValidationError({"end_date": "The end date must be on or after the start date."})
+
+    @property
+    def has_filters(self) -> bool:
+        return any([self.category_id, self.member_id, self.recipient_id, self.occasion_id])
+
+
+class BudgetAlert(HouseholdOwned):
+    """A budget crossed a threshold in a period: raised once per budget, period and threshold."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="alerts")
+    period_start = models.DateField()
+    threshold = models.PositiveSmallIntegerField()
+    used = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    read = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "period_start", "threshold"], name="alert_once_per_budget_period_threshold"
+            )
+        ]
+        indexes = [models.Index(fields=["household", "read", "-created_at"], name="alert_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.budget} reached {self.threshold}%"

@@ -1,0 +1,322 @@
+"""Budget numbers: what each budget counts, over which period, and how full it is.
+
+One aggregate query computes spent and planned for a whole page of budgets, whatever the number
+of expenses. A child budget counts only what its ancestors count too (their filters and period),
+so children always roll up into their parent's meter.
+"""
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from budgets.models import Budget
+from expenses.models import Expense, ExpenseStatus
+from households.models import Household
+
+ZERO = Decimal("0.00")
+HUNDRED = Decimal("100")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date | None
+    end: date | None
+    label: str
+
+    def q(self) -> Q:
+        q = Q()
+        if self.start:
+            q &= Q(date__gte=self.start)
+        if self.end:
+            q &= Q(date__lte=self.end)
+        return q
+
+
+def month_period(on: date) -> Period:
+    start = on.replace(day=1)
+    end = on.replace(day=calendar.monthrange(on.year, on.month)[1])
+    return Period(start, end, on.strftime("%B %Y"))
+
+
+def root_of(budget: Budget, by_id: dict) -> Budget:
+    seen = set()
+    while budget.parent_id and budget.parent_id in by_id and budget.pk not in seen:
+        seen.add(budget.pk)
+        budget = by_id[budget.parent_id]
+    return budget
+
+
+def period_of(budget: Budget, on: date, by_id: dict | None = None) -> Period:
+    """The period `budget` covers on day `on`; a child takes its root's period."""
+    root = root_of(budget, by_id or {})
+    if root.period == Budget.Period.MONTHLY:
+        return month_period(on)
+    if root.period == Budget.Period.YEARLY:
+        return Period(date(on.year, 1, 1), date(on.year, 12, 31), str(on.year))
+    start, end = root.start_date, root.end_date
+    if start and end:
+        label = f"{start:%-d %b %Y} – {end:%-d %b %Y}"
+    elif start:
+        label = f"from {start:%-d %b %Y}"
+    elif end:
+        label = f"until {end:%-d %b %Y}"
+    else:
+        label = "all time"
+    return Period(start, end, label)
+
+
+def own_q(budget: Budget) -> Q:
+    q = Q()
+    if budget.category_id:
+        q &= Q(category_id=budget.category_id)
+    if budget.member_id:
+        q &= Q(paid_by_id=budget.member_id)
+    if budget.recipient_id:
+        q &= Q(recipient_id=budget.recipient_id)
+    if budget.occasion_id:
+        q &= Q(occasion_id=budget.occasion_id)
+    return q
+
+
+def counted_q(budget: Budget, by_id: dict) -> Q:
+    """The expenses a budget counts: its own filters and every ancestor's."""
+    q = own_q(budget)
+    parent_id = budget.parent_id
+    seen = {budget.pk}
+    while parent_id and parent_id in by_id and parent_id not in seen:
+        seen.add(parent_id)
+        parent = by_id[parent_id]
+        q &= own_q(parent)
+        parent_id = parent.parent_id
+    return q
+
+
+@dataclass
+class BudgetStatus:
+    budget: Budget
+    period: Period
+    total: Decimal
+    spent: Decimal
+    planned: Decimal
+    depth: int = 0
+    children: list["BudgetStatus"] = field(default_factory=list)
+
+    @property
+    def used(self) -> Decimal:
+        return self.spent + self.planned
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(ZERO, self.total - self.used)
+
+    @property
+    def over(self) -> Decimal:
+        return max(ZERO, self.used - self.total)
+
+    @property
+    def is_over(self) -> bool:
+        return self.over > 0
+
+    @property
+    def percent(self) -> int:
+        """How full, in whole percent (a zero budget with spending is over: 100+)."""
+        if self.total > 0:
+            return int((self.used * HUNDRED / self.total).to_integral_value())
+        return 100 if self.used > 0 else 0
+
+    @property
+    def children_total(self) -> Decimal:
+        return sum((c.total for c in self.children), ZERO)
+
+    @property
+    def children_exceed(self) -> bool:
+        return bool(self.children) and self.children_total > self.total
+
+    def segments(self) -> dict:
+        """Widths in percent of the bar for spent, planned, over, remaining; they add up to 100."""
+        scale = max(self.total, self.used)
+        if scale <= 0:
+            return {"spent": 0, "planned": 0, "over": 0, "remaining": 100}
+        in_budget_spent = min(self.spent, self.total)
+        in_budget_planned = min(self.planned, self.total - in_budget_spent)
+
+        def pct(value: Decimal) -> float:
+            return round(float(value * HUNDRED / scale), 2)
+
+        return {
+            "spent": pct(in_budget_spent),
+            "planned": pct(in_budget_planned),
+            "over": pct(self.over),
+            "remaining": pct(self.remaining),
+        }
+
+    def bar(self) -> list[dict]:
+        """The meter's segments in order, each with its x offset and width (percent of the bar)."""
+        x = 0.0
+        parts = []
+        for name, width in self.segments().items():
+            if width > 0:
+                parts.append({"name": name, "x": round(x, 2), "width": width})
+                x += width
+        return parts
+
+    @property
+    def limit_x(self) -> float:
+        """Where the budget's limit falls on the bar (100 unless over)."""
+        scale = max(self.total, self.used)
+        return round(float(self.total * HUNDRED / scale), 2) if scale > 0 else 100.0
+
+
+def statuses(
+    *, household: Household, budgets: list[Budget], on: date, all_budgets=None
+) -> list[BudgetStatus]:
+    """Statuses of `budgets` for the period around `on`, in one query over the expenses.
+
+    `all_budgets` (defaults to `budgets`) must hold every ancestor of the budgets asked for, so
+    children inherit their ancestors' filters and period.
+    """
+    by_id = {b.pk: b for b in (all_budgets if all_budgets is not None else budgets)}
+    by_id.update({b.pk: b for b in budgets})
+    periods = {b.pk: period_of(b, on, by_id) for b in budgets}
+    expense_budgets = [b for b in budgets if b.measure == Budget.Measure.EXPENSES]
+    aggregates = {}
+    for index, budget in enumerate(expense_budgets):
+        scope = counted_q(budget, by_id) & periods[budget.pk].q()
+        aggregates[f"p{index}"] = Sum("amount", filter=scope & Q(status=ExpenseStatus.PAID))
+        aggregates[f"l{index}"] = Sum("amount", filter=scope & Q(status=ExpenseStatus.PLANNED))
+    sums = {}
+    if aggregates:
+        sums = Expense.objects.for_household(household).alive().order_by().aggregate(**aggregates)
+    result = []
+    index_of = {b.pk: i for i, b in enumerate(expense_budgets)}
+    for budget in budgets:
+        i = index_of.get(budget.pk)
+        spent = (sums.get(f"p{i}") if i is not None else None) or ZERO
+        planned = (sums.get(f"l{i}") if i is not None else None) or ZERO
+        result.append(BudgetStatus(budget, periods[budget.pk], budget.amount, spent, planned))
+    return result
+
+
+def budget_tree(*, household: Household, on: date) -> list[BudgetStatus]:
+    """Every budget of the household as a depth-first list (parents before children, with depth)."""
+    budgets = list(
+        Budget.objects.for_household(household).select_related("category", "member", "recipient", "occasion")
+    )
+    by_status = {s.budget.pk: s for s in statuses(household=household, budgets=budgets, on=on)}
+    roots = []
+    for s in by_status.values():
+        parent = by_status.get(s.budget.parent_id)
+        (parent.children if parent else roots).append(s)
+    ordered = []
+
+    def walk(nodes, depth):
+        for node in sorted(nodes, key=lambda n: (n.budget.position, n.budget.name.lower())):
+            node.depth = depth
+            ordered.append(node)
+            walk(node.children, depth + 1)
+
+    walk(roots, 0)
+    return ordered
+
+
+def expenses_url_params(status: BudgetStatus, segment: str = "") -> str:
+    """The expense list's query string for the items behind a meter (or one of its segments)."""
+    params = [f"budget={status.budget.pk}"]
+    if status.period.start:
+        params.append(f"start={status.period.start.isoformat()}")
+    if status.period.end:
+        params.append(f"end={status.period.end.isoformat()}")
+    status_filter = {
+        "spent": ExpenseStatus.PAID,
+        "paid": ExpenseStatus.PAID,
+        "planned": ExpenseStatus.PLANNED,
+    }
+    if segment in status_filter:
+        params.append(f"status={status_filter[segment]}")
+    return "&".join(params)
+
+
+def segment_items(*, household: Household, status: BudgetStatus, segment: str, by_id: dict, limit: int = 5):
+    """The largest items behind one segment of a meter (spent or planned)."""
+    qs = (
+        Expense.objects.for_household(household)
+        .alive()
+        .filter(counted_q(status.budget, by_id) & status.period.q())
+    )
+    if segment == "planned":
+        qs = qs.filter(status=ExpenseStatus.PLANNED)
+    else:
+        qs = qs.filter(status=ExpenseStatus.PAID)
+    return qs.select_related("category").order_by("-amount")[:limit]
+
+
+def _would_count(budget: Budget, by_id: dict, *, category, member, occasion, recipient) -> bool:
+    chain = [budget]
+    while chain[-1].parent_id and chain[-1].parent_id in by_id and len(chain) < 50:
+        chain.append(by_id[chain[-1].parent_id])
+    for b in chain:
+        if b.category_id and b.category_id != getattr(category, "pk", None):
+            return False
+        if b.member_id and b.member_id != getattr(member, "pk", None):
+            return False
+        if b.occasion_id and b.occasion_id != getattr(occasion, "pk", None):
+            return False
+        if b.recipient_id and b.recipient_id != getattr(recipient, "pk", None):
+            return False
+    return True
+
+
+@dataclass
+class ContextRow:
+    status: BudgetStatus
+    after: Decimal | None  # what would be left after this expense (negative: over by that much)
+
+    @property
+    def would_go_over(self) -> bool:
+        return self.after is not None and self.after < 0
+
+    @property
+    def over_by(self) -> Decimal:
+        return -self.after if self.after is not None and self.after < 0 else ZERO
+
+
+def _specificity(budget: Budget, by_id: dict) -> int:
+    count, seen = 0, set()
+    while budget is not None and budget.pk not in seen:
+        seen.add(budget.pk)
+        count += sum(
+            1 for f in (budget.category_id, budget.member_id, budget.occasion_id, budget.recipient_id) if f
+        )
+        budget = by_id.get(budget.parent_id)
+    return count
+
+
+def _in_period(period: Period, day: date) -> bool:
+    return (period.start is None or day >= period.start) and (period.end is None or day <= period.end)
+
+
+def budget_context(*, household: Household, amount, category, member, occasion, recipient, on: date) -> list:
+    """The budgets an expense like this would count against, with what is left before and after it.
+
+    The numbers are the meters' own (the same `statuses` query), so the two always agree.
+    """
+    budgets = list(Budget.objects.for_household(household).filter(measure=Budget.Measure.EXPENSES))
+    by_id = {b.pk: b for b in budgets}
+    matching = [
+        b
+        for b in budgets
+        if _would_count(b, by_id, category=category, member=member, occasion=occasion, recipient=recipient)
+        and _in_period(period_of(b, on, by_id), on)
+    ]
+    rows = []
+    for status in statuses(household=household, budgets=matching, on=on, all_budgets=budgets):
+        after = status.total - status.used - amount if amount is not None else None
+        rows.append(ContextRow(status, after))
+    # The most specific budgets first (an occasion's or a category's before the household total).
+    rows.sort(
+        key=lambda row: (-counted_q(row.status.budget, by_id).children.__len__(), row.status.budget.name)
+    )
+    return rows

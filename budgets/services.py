@@ -1,0 +1,212 @@
+"""Writes on budgets, and the threshold alerts that ledger writes raise."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+
+from budgets.models import Budget, BudgetAlert, Recipient
+from budgets.selectors import statuses
+from expenses.models import Category
+from households.live import publish
+from households.models import Household, Membership, Role, User
+from households.templatetags.hearth import format_money
+
+logger = logging.getLogger(__name__)
+
+
+def _check_owned(household: Household, **objects) -> None:
+    for field_name, obj in objects.items():
+        if obj is not None and obj.household_id != household.pk:
+            raise ValidationError({field_name: "Pick one of this household's."})
+
+
+def _check_thresholds(thresholds) -> list[int]:
+    try:
+        values = sorted({int(t) for t in thresholds})
+    except (TypeError, ValueError):
+        raise ValidationError(
+            {"thresholds": "Thresholds are whole percentages, like 50, 75, 90, 100."}
+        ) from None
+    if not values or any(t < 1 or t > 1000 for t in values):
+        raise ValidationError({"thresholds": "Thresholds are whole percentages from 1 to 1000."})
+    return values
+
+
+def _apply(household: Household, budget: Budget, fields: dict) -> None:
+    parent = fields.get("parent")
+    _check_owned(
+        household,
+        parent=parent,
+        category=fields.get("category"),
+        recipient=fields.get("recipient"),
+        occasion=fields.get("occasion"),
+    )
+    member = fields.get("member")
+    if member is not None and not Membership.objects.filter(household=household, user=member).exists():
+        raise ValidationError({"member": "Pick a member of this household."})
+    amount = fields.get("amount")
+    if amount is None or amount < 0:
+        raise ValidationError({"amount": "Enter an amount of zero or more."})
+    if budget.pk and parent is not None:
+        ancestor = parent
+        while ancestor is not None:
+            if ancestor.pk == budget.pk:
+                raise ValidationError({"parent": "A budget cannot sit inside itself."})
+            ancestor = ancestor.parent
+    for name, value in fields.items():
+        setattr(budget, name, value)
+    budget.name = " ".join(budget.name.split())
+    if not budget.name:
+        raise ValidationError({"name": "Give the budget a name."})
+    budget.thresholds = _check_thresholds(budget.thresholds)
+    if parent is not None:  # a child takes its parent's period
+        budget.period, budget.start_date, budget.end_date = parent.period, parent.start_date, parent.end_date
+        budget.measure = parent.measure if parent.measure == Budget.Measure.AI_USAGE else budget.measure
+    elif budget.period != Budget.Period.ONCE:
+        budget.start_date = budget.end_date = None
+    budget.full_clean(exclude=["household"], validate_constraints=False)
+
+
+@transaction.atomic
+def budget_create(*, household: Household, user: User, **fields) -> Budget:
+    budget = Budget(household=household)
+    fields.setdefault("thresholds", [50, 75, 90, 100])
+    _apply(household, budget, fields)
+    budget._history_user = user
+    budget.save()
+    publish(household, "budgets", "dashboard")
+    return budget
+
+
+@transaction.atomic
+def budget_update(*, household: Household, user: User, budget: Budget, **fields) -> Budget:
+    budget = Budget.objects.select_for_update().get(pk=budget.pk, household=household)
+    _apply(household, budget, fields)
+    budget._history_user = user
+    budget.save()
+    # Children follow their parent's period.
+    for child in Budget.objects.for_household(household).filter(parent=budget):
+        if (child.period, child.start_date, child.end_date) != (
+            budget.period,
+            budget.start_date,
+            budget.end_date,
+        ):
+            child.period, child.start_date, child.end_date = budget.period, budget.start_date, budget.end_date
+            child.save(update_fields=["period", "start_date", "end_date", "updated_at"])
+    publish(household, "budgets", f"budget-{budget.pk}", "dashboard")
+    return budget
+
+
+@transaction.atomic
+def budget_delete(*, household: Household, user: User, budget: Budget) -> None:
+    """Delete a budget and its sub-budgets (expenses are never touched)."""
+    budget._history_user = user
+    budget.delete()
+    publish(household, "budgets", f"budget-{budget.pk}", "dashboard")
+
+
+@transaction.atomic
+def recipient_create(*, household: Household, user: User, name: str, relationship: str = "") -> Recipient:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Give the person a name."})
+    if Recipient.objects.for_household(household).filter(name__iexact=name).exists():
+        raise ValidationError({"name": f"{name} is already on your list."})
+    recipient = Recipient.objects.create(household=household, name=name, relationship=relationship.strip())
+    publish(household, "recipients")
+    return recipient
+
+
+# ---------------------------------------------------------------- alerts
+
+
+def _period_key(status) -> date:
+    return status.period.start or status.budget.created_at.date()
+
+
+def alerts_check(*, household: Household, dates) -> list[BudgetAlert]:
+    """Raise an alert for every threshold a budget has crossed in the periods of `dates`.
+
+    Each (budget, period, threshold) is raised once, however often and however concurrently the
+    budget crosses it: the unique constraint decides, and a losing insert is simply skipped.
+    """
+    budgets = list(Budget.objects.for_household(household).filter(measure=Budget.Measure.EXPENSES))
+    if not budgets:
+        return []
+    raised = []
+    for day in sorted(set(dates)):
+        for status in statuses(household=household, budgets=budgets, on=day):
+            if status.total <= 0 and status.used <= 0:
+                continue
+            for threshold in status.budget.thresholds:
+                if status.percent < threshold:
+                    continue
+                try:
+                    with transaction.atomic():
+                        alert, created = BudgetAlert.objects.get_or_create(
+                            household=household,
+                            budget=status.budget,
+                            period_start=_period_key(status),
+                            threshold=threshold,
+                            defaults={"used": status.used},
+                        )
+                except IntegrityError:
+                    continue
+                if created:
+                    raised.append((alert, status))
+    if raised:
+        _notify(household, raised)
+        publish(household, "alerts")
+    return [alert for alert, _ in raised]
+
+
+def _notify(household: Household, raised) -> None:
+    admins = list(
+        User.objects.filter(membership__household=household, membership__role=Role.ADMIN).values_list(
+            "email", flat=True
+        )
+    )
+    if not admins:
+        return
+    lines = [
+        f"{status.budget.name}: {alert.threshold}% reached — {format_money(status.used, household)} "
+        f"of {format_money(status.total, household)} ({status.period.label})."
+        for alert, status in raised
+    ]
+    top = max(raised, key=lambda pair: pair[0].threshold)
+    subject = f"Hearth: {top[1].budget.name} budget reached {top[0].threshold}%"
+    body = "\n".join(lines) + "\n\nOpen Hearth to see the budget and what is behind it.\n"
+
+    def send():
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, admins)
+        except OSError:
+            logger.exception("Could not email the budget alert to %s", admins)
+
+    transaction.on_commit(send, robust=True)
+
+
+@transaction.atomic
+def alerts_mark_read(*, household: Household, user: User) -> int:
+    count = BudgetAlert.objects.for_household(household).filter(read=False).update(read=True)
+    if count:
+        publish(household, "alerts")
+    return count
+
+
+def categories_exist(household: Household, names: list[str]) -> dict[str, Category]:
+    """The household's categories with these names, creating the missing ones."""
+    existing = {c.name.lower(): c for c in Category.objects.for_household(household)}
+    result = {}
+    for name in names:
+        category = existing.get(name.lower())
+        if category is None:
+            category = Category.objects.create(household=household, name=name)
+        result[name] = category
+    return result

@@ -1,0 +1,266 @@
+import re
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from budgets import selectors, services
+from budgets.forms import BudgetForm, ContextForm
+from budgets.models import Budget, BudgetAlert
+from households.views import add_errors
+
+
+def _is_fragment(request) -> bool:
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+
+
+def chosen_day(request) -> date:
+    """The day whose period the meters show: ?on=YYYY-MM-DD or ?month=YYYY-MM, else today."""
+    raw = request.GET.get("on") or ""
+    month = request.GET.get("month") or ""
+    try:
+        if raw:
+            return date.fromisoformat(raw)
+        if re.fullmatch(r"\d{4}-\d{2}", month):
+            return date.fromisoformat(f"{month}-01")
+    except ValueError:
+        pass
+    return request.household.today()
+
+
+def _all_budgets(household):
+    return list(
+        Budget.objects.for_household(household).select_related("category", "member", "recipient", "occasion")
+    )
+
+
+def _get_budget(request, pk) -> Budget:
+    return get_object_or_404(Budget.objects.for_household(request.household), pk=pk)
+
+
+def _budget_fields(cleaned: dict) -> dict:
+    return {
+        key: cleaned.get(key)
+        for key in [
+            "name",
+            "amount",
+            "parent",
+            "period",
+            "start_date",
+            "end_date",
+            "category",
+            "member",
+            "recipient",
+            "occasion",
+            "thresholds",
+        ]
+    }
+
+
+def _month_nav(on: date) -> dict:
+    first = on.replace(day=1)
+    previous = (first.replace(day=1) - date.resolution).replace(day=1)
+    following = (first.replace(day=28) + 4 * date.resolution).replace(day=1)
+    return {"previous_month": previous, "next_month": following, "month_value": first.strftime("%Y-%m")}
+
+
+@require_GET
+def budget_list(request):
+    on = chosen_day(request)
+    tree = selectors.budget_tree(household=request.household, on=on)
+    context = {"tree": tree, "on": on, **_month_nav(on)}
+    if _is_fragment(request) and request.GET.get("fragment") == "tree":
+        return render(request, "budgets/list.html#budget-tree", context)
+    return render(request, "budgets/list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def budget_new(request):
+    initial = {}
+    if parent_id := request.GET.get("parent"):
+        parent = (
+            Budget.objects.for_household(request.household).filter(pk=parent_id).first()
+            if _is_uuid(parent_id)
+            else None
+        )
+        initial["parent"] = parent
+    form = BudgetForm(request.POST or None, household=request.household, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            budget = services.budget_create(
+                household=request.household, user=request.user, **_budget_fields(form.cleaned_data)
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            _warn_if_children_exceed(request, budget.parent or budget)
+            messages.success(request, f"Budget “{budget.name}” saved.")
+            return redirect("budgets")
+    return render(request, "budgets/form.html", {"form": form, "budget": None})
+
+
+def _is_uuid(value: str) -> bool:
+    return bool(re.fullmatch(r"[0-9a-fA-F-]{32,36}", value))
+
+
+def _warn_if_children_exceed(request, budget: Budget) -> None:
+    status = next(
+        (
+            s
+            for s in selectors.budget_tree(household=request.household, on=request.household.today())
+            if s.budget.pk == budget.pk
+        ),
+        None,
+    )
+    if status is not None and status.children_exceed:
+        from households.templatetags.hearth import format_money
+
+        children = format_money(status.children_total, request.household)
+        total = format_money(status.total, request.household)
+        messages.warning(
+            request, f"The sub-budgets of “{budget.name}” add up to {children}, more than its {total}."
+        )
+
+
+@require_GET
+def budget_detail(request, pk):
+    budget = _get_budget(request, pk)
+    on = chosen_day(request)
+    tree = selectors.budget_tree(household=request.household, on=on)
+    status = next(s for s in tree if s.budget.pk == budget.pk)
+    subtree = []
+    collecting = False
+    for node in tree:
+        if node is status:
+            collecting = True
+            continue
+        if collecting:
+            if node.depth <= status.depth:
+                break
+            subtree.append(node)
+    return render(
+        request,
+        "budgets/detail.html",
+        {"status": status, "subtree": subtree, "on": on, **_month_nav(on)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def budget_edit(request, pk):
+    budget = _get_budget(request, pk)
+    initial = {
+        **{
+            k: getattr(budget, k)
+            for k in ["name", "amount", "period", "start_date", "end_date", "thresholds"]
+        },
+        "parent": budget.parent_id,
+        "category": budget.category_id,
+        "member": budget.member_id,
+        "recipient": budget.recipient_id,
+        "occasion": budget.occasion_id,
+    }
+    form = BudgetForm(request.POST or None, household=request.household, exclude=budget, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            budget = services.budget_update(
+                household=request.household,
+                user=request.user,
+                budget=budget,
+                **_budget_fields(form.cleaned_data),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            _warn_if_children_exceed(request, budget.parent or budget)
+            messages.success(request, "Budget saved.")
+            return redirect("budget_detail", pk=budget.pk)
+    return render(request, "budgets/form.html", {"form": form, "budget": budget})
+
+
+@require_POST
+def budget_delete(request, pk):
+    budget = _get_budget(request, pk)
+    services.budget_delete(household=request.household, user=request.user, budget=budget)
+    messages.success(request, f"Deleted the budget “{budget.name}”. No expense was changed.")
+    return redirect("budgets")
+
+
+@require_GET
+def budget_meter(request, pk):
+    """One meter, re-fetched live."""
+    budget = _get_budget(request, pk)
+    on = chosen_day(request)
+    all_budgets = _all_budgets(request.household)
+    target = next(b for b in all_budgets if b.pk == budget.pk)
+    status = selectors.statuses(
+        household=request.household, budgets=[target], on=on, all_budgets=all_budgets
+    )[0]
+    return render(request, "budgets/meter.html", {"status": status, "on": on})
+
+
+@require_GET
+def budget_items(request, pk):
+    """The top five items behind one segment of a meter."""
+    budget = _get_budget(request, pk)
+    on = chosen_day(request)
+    all_budgets = _all_budgets(request.household)
+    by_id = {b.pk: b for b in all_budgets}
+    target = by_id[budget.pk]
+    status = selectors.statuses(
+        household=request.household, budgets=[target], on=on, all_budgets=all_budgets
+    )[0]
+    segment = "planned" if request.GET.get("segment") == "planned" else "paid"
+    items = selectors.segment_items(household=request.household, status=status, segment=segment, by_id=by_id)
+    return render(
+        request,
+        "budgets/items.html",
+        {"status": status, "items": items, "segment": segment, "on": on},
+    )
+
+
+def _unprefixed(query: QueryDict) -> QueryDict:
+    """Form fields arrive as add-amount, d1a2b3c4-category …: keep the last part of each name."""
+    plain = QueryDict(mutable=True)
+    for key in query:
+        plain[key.rsplit("-", 1)[-1]] = query.get(key)
+    return plain
+
+
+@require_GET
+def budget_context(request):
+    """Beside an amount field: the budgets this expense would count against, and what is left after it."""
+    form = ContextForm(_unprefixed(request.GET), household=request.household)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.budget_context(
+        household=request.household,
+        amount=data.get("amount"),
+        category=data.get("category"),
+        member=data.get("paid_by"),
+        occasion=data.get("occasion"),
+        recipient=data.get("recipient"),
+        on=data.get("date") or request.household.today(),
+    )
+    return render(request, "budgets/context.html", {"rows": rows, "amount": data.get("amount")})
+
+
+@require_http_methods(["GET", "POST"])
+def alerts(request):
+    if request.method == "POST":
+        services.alerts_mark_read(household=request.household, user=request.user)
+        if _is_fragment(request):
+            return render(request, "budgets/alerts.html#alert-bell", {"unread_alerts": 0})
+        return redirect("alerts")
+    rows = (
+        BudgetAlert.objects.for_household(request.household)
+        .select_related("budget")
+        .order_by("-created_at")[:100]
+    )
+    return render(request, "budgets/alerts.html", {"alerts": rows})
+
+
+@require_GET
+def alert_bell(request):
+    return render(request, "budgets/alerts.html#alert-bell", {})
