@@ -32,3 +32,9 @@ def expenses_params(status, segment=""):
     from budgets.selectors import expenses_url_params
 
     return expenses_url_params(status, segment)
+
+
+@register.filter(name="abs")
+def absolute(value):
+    """{{ change|abs|money:household }}: the size of a change, its direction said in words."""
+    return abs(value) if value is not None else value

@@ -1,0 +1,41 @@
+"""Demo budgets for seed_demo: a monthly household total with a sub-budget per everyday category."""
+
+from decimal import Decimal
+
+from budgets.models import Budget
+from budgets.services import budget_create
+from expenses.models import Category
+
+CHILDREN = [
+    ("Groceries", "12000"),
+    ("Dining", "3500"),
+    ("Transport", "6000"),
+    ("Utilities", "4500"),
+    ("Shopping", "5000"),
+    ("Entertainment", "1500"),
+]
+
+
+def seed(*, household, members) -> None:
+    if Budget.objects.for_household(household).filter(occasion__isnull=True).exists():
+        return
+    admin = members[0]
+    total = budget_create(
+        household=household,
+        user=admin,
+        name="Household",
+        amount=Decimal("75000"),
+        period=Budget.Period.MONTHLY,
+    )
+    categories = {c.name: c for c in Category.objects.for_household(household)}
+    for position, (name, amount) in enumerate(CHILDREN):
+        budget_create(
+            household=household,
+            user=admin,
+            name=name,
+            amount=Decimal(amount),
+            period=Budget.Period.MONTHLY,
+            parent=total,
+            category=categories[name],
+            position=position,
+        )

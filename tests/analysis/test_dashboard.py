@@ -1,0 +1,132 @@
+"""The dashboard: this month's money, from the same selectors as everything else."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from analysis import selectors
+from budgets.selectors import month_period
+from expenses.models import Category, Expense
+from tests.factories import ExpenseFactory
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def april(time_machine):
+    time_machine.move_to("2026-04-15T10:00:00+05:30")
+
+
+def test_charts_render_with_zero_data(member_client, april):
+    response = member_client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "₹0.00" in html
+    assert "Nothing paid in April 2026 yet." in html
+    assert html.count('class="trend-bar') == 12
+
+
+def test_totals_change_and_breakdowns(member_client, household, member_user, admin_user, april):
+    ExpenseFactory(household=household, paid_by=member_user, amount=Decimal("1000"), date=date(2026, 4, 2))
+    ExpenseFactory(
+        household=household,
+        paid_by=admin_user,
+        amount=Decimal("500"),
+        date=date(2026, 4, 3),
+        category_name="Dining",
+    )
+    ExpenseFactory(household=household, paid_by=member_user, amount=Decimal("1200"), date=date(2026, 3, 9))
+    ExpenseFactory(
+        household=household,
+        paid_by=member_user,
+        amount=Decimal("99"),
+        date=date(2026, 4, 20),
+        status="planned",
+    )
+    html = member_client.get("/").content.decode()
+    assert 'id="month-total">₹1,500.00<' in html
+    assert "₹300.00 (25.0%)</span> more than March 2026" in html
+    assert "₹1,000.00 · 66.7%" in html and "₹500.00 · 33.3%" in html  # by category
+    assert "Ravi" in html and "Asha" in html
+    groceries = Category.objects.get(household=household, name="Groceries")
+    assert f"/expenses/?month=2026-04&category={groceries.pk}&status=paid" in html
+
+    previous = member_client.get("/?month=2026-03").content.decode()
+    assert 'id="month-total">₹1,200.00<' in previous
+
+
+def test_numbers_are_the_selectors_numbers(member_client, household, member_user, april):
+    for day in range(1, 15):
+        ExpenseFactory(
+            household=household, paid_by=member_user, amount=Decimal(f"{day}7.35"), date=date(2026, 4, day)
+        )
+    period = month_period(date(2026, 4, 1))
+    total = selectors.total_for_period(household=household, period=period)["paid"]
+    assert total == sum(e.amount for e in Expense.objects.filter(household=household))
+    html = member_client.get("/").content.decode()
+    assert f'id="month-total">₹{total:,.2f}<' in html
+    expense_list = member_client.get("/expenses/?month=2026-04").content.decode()
+    assert f"₹{total:,.2f}</strong> paid" in expense_list
+
+
+def test_trend_highlights_chosen_month_and_links_to_it(member_client, household, member_user, april):
+    ExpenseFactory(household=household, paid_by=member_user, amount=Decimal("10"), date=date(2026, 2, 5))
+    html = member_client.get("/?month=2026-02").content.decode()
+    assert "trend-bar selected" in html
+    assert "/expenses/?month=2026-02&status=paid" in html
+    assert '<th scope="row">Feb 2026</th><td class="num">₹10.00</td>' in html
+
+
+def test_upcoming_and_overdue(member_client, household, member_user, april):
+    today = household.today()
+    ExpenseFactory(
+        household=household,
+        paid_by=member_user,
+        status="planned",
+        due_date=today - timedelta(days=2),
+        description="late rent",
+    )
+    ExpenseFactory(
+        household=household,
+        paid_by=member_user,
+        status="planned",
+        due_date=today + timedelta(days=5),
+        description="school",
+    )
+    ExpenseFactory(
+        household=household,
+        paid_by=member_user,
+        status="planned",
+        due_date=today + timedelta(days=40),
+        description="far",
+    )
+    html = member_client.get("/").content.decode()
+    assert "late rent" in html and "Overdue since" in html
+    assert "school" in html
+    assert "far" not in html.split('id="due-title"')[1].split("</section>")[0]
+
+
+@pytest.mark.parametrize("count", [10, 2000])
+def test_dashboard_query_count_is_flat(
+    member_client, household, member_user, count, april, django_assert_max_num_queries
+):
+    Expense.objects.bulk_create(
+        ExpenseFactory.build(
+            household=household,
+            paid_by=member_user,
+            logged_by=member_user,
+            date=date(2026, 4, 1) - timedelta(days=i % 300),
+        )
+        for i in range(count)
+    )
+    with django_assert_max_num_queries(16):
+        member_client.get("/", headers=HX)
+
+
+def test_live_fragment_is_only_the_body(member_client, april):
+    html = member_client.get("/", headers=HX).content.decode()
+    assert html.lstrip().startswith('<div id="dashboard-body"')
+    assert "live:expenses from:body" in html
