@@ -61,6 +61,7 @@ def dashboard_context(request) -> dict:
         "on": month if month != household.today().replace(day=1) else household.today(),
         "upcoming": selectors.upcoming_payments(household=household),
         "overdue": selectors.overdue_payments(household=household),
+        "due": selectors.due_counts(household=household),
         "recent": selectors.recent_expenses(household=household),
         "today": household.today(),
     }

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import CharField, Count, Q, Sum
+from django.db.models.functions import Cast, Substr
 
 from budgets.selectors import Period, budget_tree, month_period
 from expenses.models import Expense, ExpenseStatus
@@ -123,20 +123,25 @@ class MonthTotal:
 
 
 def monthly_trend(*, household: Household, last_month: date, months: int = 12) -> list[MonthTotal]:
-    """Paid spending per month for the `months` months ending with `last_month` (zeros included)."""
+    """Paid spending per month for the `months` months ending with `last_month` (zeros included).
+
+    One query grouped by "YYYY-MM" (the date cast to text on every database), over an index range
+    scan by date; no per-row date function that SQLite would have to call back into Python for.
+    """
     first = shift_months(last_month.replace(day=1), -(months - 1))
     end = month_period(last_month).end
-    rows = {
-        (r["month"].date() if hasattr(r["month"], "date") else r["month"]): r["total"]
-        for r in _ledger(household)
+    rows = (
+        _ledger(household)
         .paid()
         .filter(date__gte=first, date__lte=end)
-        .annotate(month=TruncMonth("date"))
+        .annotate(month=Substr(Cast("date", output_field=CharField()), 1, 7))
         .values("month")
         .annotate(total=Sum("amount"))
         .order_by()
-    }
-    return [MonthTotal(shift_months(first, i), rows.get(shift_months(first, i), ZERO)) for i in range(months)]
+    )
+    totals = {row["month"]: row["total"] for row in rows}
+    starts = [shift_months(first, i) for i in range(months)]
+    return [MonthTotal(start, totals.get(start.strftime("%Y-%m"), ZERO)) for start in starts]
 
 
 @dataclass
@@ -159,13 +164,12 @@ class Comparison:
 
 def compare_periods(*, household: Household, this: Period, last: Period) -> Comparison:
     """Paid totals of two periods, in one query."""
-    sums = (
-        _ledger(household)
-        .paid()
-        .aggregate(
-            this=Sum("amount", filter=_in(this)),
-            last=Sum("amount", filter=_in(last)),
-        )
+    ledger = _ledger(household).paid()
+    if this.start and last.start and this.end and last.end:  # bound the scan to the two periods
+        ledger = ledger.filter(date__gte=min(this.start, last.start), date__lte=max(this.end, last.end))
+    sums = ledger.aggregate(
+        this=Sum("amount", filter=_in(this)),
+        last=Sum("amount", filter=_in(last)),
     )
     return Comparison(sums["this"] or ZERO, sums["last"] or ZERO, this.label, last.label)
 
@@ -199,26 +203,55 @@ def average_daily_spend(*, household: Household, period: Period) -> dict:
     return {"total": total, "days": days, "average": (total / days).quantize(Decimal("0.01"))}
 
 
-def upcoming_payments(*, household: Household, days: int = 14):
-    """Planned payments due from today to `days` ahead, soonest first."""
+def upcoming_payments(*, household: Household, days: int = 14, limit: int = 8):
+    """Planned payments due from today to `days` ahead, soonest first (the first `limit`)."""
     today = household.today()
     return list(
         _ledger(household)
         .planned()
         .filter(Q(due_date__gte=today, due_date__lte=today + timedelta(days=days)))
         .select_related("category", "paid_by")
-        .order_by("due_date", "-amount")
+        .order_by("due_date", "-amount")[:limit]
     )
 
 
-def overdue_payments(*, household: Household):
+def overdue_payments(*, household: Household, limit: int = 8):
+    """Planned payments past their due date, oldest first (the first `limit`)."""
     today = household.today()
-    return list(_ledger(household).overdue(today).select_related("category", "paid_by").order_by("due_date"))
+    return list(
+        _ledger(household).overdue(today).select_related("category", "paid_by").order_by("due_date")[:limit]
+    )
+
+
+def due_counts(*, household: Household, days: int = 14) -> dict:
+    """How many planned payments are overdue and due soon, and their totals, in one query."""
+    today = household.today()
+    soon = Q(due_date__gte=today, due_date__lte=today + timedelta(days=days))
+    late = Q(due_date__lt=today)
+    sums = (
+        _ledger(household)
+        .planned()
+        .filter(due_date__isnull=False, due_date__lte=today + timedelta(days=days))
+        .aggregate(
+            overdue=Count("id", filter=late),
+            overdue_total=Sum("amount", filter=late),
+            upcoming=Count("id", filter=soon),
+            upcoming_total=Sum("amount", filter=soon),
+        )
+    )
+    return {
+        "overdue": sums["overdue"],
+        "overdue_total": sums["overdue_total"] or ZERO,
+        "upcoming": sums["upcoming"],
+        "upcoming_total": sums["upcoming_total"] or ZERO,
+    }
 
 
 def recent_expenses(*, household: Household, limit: int = 8):
+    # Prefetched, not joined: with a join SQLite's planner sorts the whole ledger instead of
+    # walking the date index.
     return list(
-        _ledger(household).select_related("category", "paid_by").order_by("-date", "-created_at")[:limit]
+        _ledger(household).prefetch_related("category", "paid_by").order_by("-date", "-created_at")[:limit]
     )
 
 

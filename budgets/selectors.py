@@ -189,7 +189,14 @@ def statuses(
         aggregates[f"l{index}"] = Sum("amount", filter=scope & Q(status=ExpenseStatus.PLANNED))
     sums = {}
     if aggregates:
-        sums = Expense.objects.for_household(household).alive().order_by().aggregate(**aggregates)
+        ledger = Expense.objects.for_household(household).alive().order_by()
+        # Read only the rows some budget's period can reach, so the index bounds the scan.
+        spans = [periods[b.pk] for b in expense_budgets]
+        if all(p.start for p in spans):
+            ledger = ledger.filter(date__gte=min(p.start for p in spans))
+        if all(p.end for p in spans):
+            ledger = ledger.filter(date__lte=max(p.end for p in spans))
+        sums = ledger.aggregate(**aggregates)
     result = []
     index_of = {b.pk: i for i, b in enumerate(expense_budgets)}
     for budget in budgets:

@@ -133,6 +133,12 @@ class Expense(HouseholdOwned):
                 condition=models.Q(deleted_at__isnull=True),
                 name="expense_alive_by_date",
             ),
+            # Covers the period sums (dashboard, meters): an index-only range scan by date.
+            models.Index(
+                fields=["household", "date", "status", "amount"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="expense_alive_amounts",
+            ),
             models.Index(fields=["household", "category", "date"], name="expense_category_date"),
             models.Index(fields=["household", "paid_by", "date"], name="expense_member_date"),
             models.Index(fields=["household", "status", "due_date"], name="expense_status_due"),

@@ -49,6 +49,11 @@ def _new_expense_form(request, data=None):
 
 def _list_context(request, query: QueryDict) -> dict:
     household = request.household
+    # A bare /expenses/ shows this month, so the page costs the same with years of expenses;
+    # "All time" is one click away (an empty month).
+    default_month = not query
+    if default_month:
+        query = QueryDict(f"month={household.today():%Y-%m}")
     filter_form = ExpenseFilterForm(query, household=household)
     cleaned = filter_form.cleaned_data if filter_form.is_valid() else {}
     filters = selectors.ExpenseFilter.from_cleaned(cleaned)
@@ -63,7 +68,8 @@ def _list_context(request, query: QueryDict) -> dict:
         "totals": spend_totals(matching),
         "today": household.today(),
         "query": params.urlencode(),
-        "is_filtered": any(v for k, v in query.items() if k != "page"),
+        "is_filtered": not default_month and any(v for k, v in query.items() if k != "page"),
+        "default_month": default_month,
     }
 
 

@@ -111,6 +111,8 @@ def test_filters_and_totals(member_client, household, member_user, admin_user):
     )
 
     page = member_client.get("/expenses/").content.decode()
+    assert "₹350.00</strong> paid" in page  # this month only, by default
+    page = member_client.get("/expenses/?month=").content.decode()
     assert "₹390.00</strong> paid" in page
     assert "₹900.00</strong> planned" in page
 
