@@ -17,7 +17,7 @@ CHILDREN = [
 
 
 def seed(*, household, members) -> None:
-    if Budget.objects.for_household(household).filter(occasion__isnull=True).exists():
+    if Budget.objects.for_household(household).filter(occasion__isnull=True, parent__isnull=True).exists():
         return
     admin = members[0]
     total = budget_create(

@@ -106,9 +106,10 @@ def budget_update(*, household: Household, user: User, budget: Budget, **fields)
 @transaction.atomic
 def budget_delete(*, household: Household, user: User, budget: Budget) -> None:
     """Delete a budget and its sub-budgets (expenses are never touched)."""
+    budget_id = budget.pk
     budget._history_user = user
     budget.delete()
-    publish(household, "budgets", f"budget-{budget.pk}", "dashboard")
+    publish(household, "budgets", f"budget-{budget_id}", "dashboard")
 
 
 @transaction.atomic

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("households.urls")),
     path("", include("expenses.urls")),
     path("", include("budgets.urls")),
+    path("", include("budgets.urls_occasions")),
 ]

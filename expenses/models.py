@@ -101,10 +101,10 @@ class Expense(HouseholdOwned):
     status = models.CharField(max_length=8, choices=ExpenseStatus.choices, default=ExpenseStatus.PAID)
     due_date = models.DateField(null=True, blank=True)
     paid_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     deleted_at = models.DateTimeField(null=True, blank=True)

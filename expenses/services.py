@@ -200,8 +200,10 @@ def expense_mark_paid(*, household: Household, user: User, expense: Expense) -> 
     if expense.status != ExpenseStatus.PAID:
         expense.status = ExpenseStatus.PAID
         expense.due_date = None
+        if expense.stage in ("idea", "to_buy"):  # a gift-board item that is paid has been bought
+            expense.stage = "bought"
         expense._history_user = user
-        expense.save(update_fields=["status", "due_date", "updated_at"])
+        expense.save(update_fields=["status", "due_date", "stage", "updated_at"])
         _ledger_changed(household, expense.date)
     return expense
 

@@ -520,10 +520,20 @@ def chat(request):
                 if not _is_fragment(request):
                     return redirect(f"{reverse('chat')}#latest")
                 thread = _chat_thread(request, [reply.reply_to, reply])
+                first_exchange = (
+                    not ChatMessage.objects.for_household(request.household)
+                    .exclude(pk__in=[reply.pk, reply.reply_to_id])
+                    .exists()
+                )
                 return render(
                     request,
                     "expenses/chat.html#chat-sent",
-                    {"thread": thread, "form": ChatForm(), "next": reverse("chat")},
+                    {
+                        "thread": thread,
+                        "form": ChatForm(),
+                        "next": reverse("chat"),
+                        "first_exchange": first_exchange,
+                    },
                 )
         if _is_fragment(request):
             return render(request, "expenses/chat.html#chat-form", {"form": form, "oob": True})

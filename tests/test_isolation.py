@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
+from budgets.models import Budget, Occasion, Recipient
 from expenses.models import Category, DraftState, ImportBatch, RecurringRule, Source
 from households.models import Household, Role
 from tests.factories import DraftFactory, ExpenseFactory, MembershipFactory
@@ -138,9 +139,33 @@ def build_import_batch(household_a: Household) -> dict:
 
 
 def build_budget(household_a: Household) -> dict:
-    from budgets.models import Budget  # the budgets app lands after this module
-
     return {"pk": Budget.objects.create(household=household_a, name="Target", amount=Decimal("5000")).pk}
+
+
+def build_occasion(household_a: Household) -> dict:
+    occasion = Occasion.objects.create(
+        household=household_a, name="Target", kind="festival", date=household_a.today()
+    )
+    Budget.objects.create(
+        household=household_a, name="Target", amount=Decimal("1000"), period="once", occasion=occasion
+    )
+    return {"pk": occasion.pk}
+
+
+def build_occasion_item(household_a: Household) -> dict:
+    kwargs = build_occasion(household_a)
+    item = ExpenseFactory(
+        household=household_a,
+        occasion_id=kwargs["pk"],
+        stage="to_buy",
+        status="planned",
+        category_name="Gifts",
+    )
+    return {**kwargs, "item_pk": item.pk}
+
+
+def build_recipient(household_a: Household) -> dict:
+    return {"pk": Recipient.objects.create(household=household_a, name="Target").pk}
 
 
 BUILDERS = {
@@ -169,6 +194,14 @@ BUILDERS = {
     "budget_delete": build_budget,
     "budget_meter": build_budget,
     "budget_items": build_budget,
+    "occasion_detail": build_occasion,
+    "occasion_edit": build_occasion,
+    "occasion_delete": build_occasion,
+    "occasion_subbudget_add": build_occasion,
+    "occasion_item_add": build_occasion,
+    "occasion_item_move": build_occasion_item,
+    "occasion_wedding_template": build_occasion,
+    "recipient_edit": build_recipient,
 }
 
 
@@ -198,6 +231,16 @@ POST_DATA = {
     "recurring_pause": {"paused": "1"},
     "import_map": {"date": "0", "amount": "1", "description": "2", "has_header": "on"},
     "budget_edit": {"name": "Changed", "amount": "1.00", "period": "monthly", "measure": "expenses"},
+    "occasion_edit": {"name": "Mine", "kind": "other", "date": "2026-01-01", "amount": "1"},
+    "occasion_subbudget_add": {"sub-amount": "1"},
+    "occasion_item_add": {
+        "item-description": "Mine",
+        "item-amount": "1",
+        "item-stage": "idea",
+        "item-date": "2026-01-01",
+    },
+    "occasion_item_move": {"stage": "bought"},
+    "recipient_edit": {"name": "Renamed"},
 }
 
 
