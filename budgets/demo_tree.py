@@ -39,3 +39,12 @@ def seed(*, household, members) -> None:
             category=categories[name],
             position=position,
         )
+
+
+def settle_alerts(*, household, members) -> None:
+    """Leave the demo's few newest alerts unread, as if the household had seen the older ones."""
+    from budgets.models import BudgetAlert
+
+    alerts = BudgetAlert.objects.for_household(household)
+    keep = list(alerts.order_by("-created_at", "-threshold").values_list("pk", flat=True)[:3])
+    alerts.exclude(pk__in=keep).update(read=True)

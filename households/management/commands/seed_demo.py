@@ -13,7 +13,12 @@ DEMO_MEMBERS = [
     ("ravi@demo.hearth", "Ravi Sharma", Role.MEMBER),
 ]
 # Each capability adds its demo data through its own app's demo.seed(household=, members=).
-DEMO_STEPS: list[str] = ["expenses.demo.seed", "budgets.demo_tree.seed", "budgets.demo.seed"]
+DEMO_STEPS: list[str] = [
+    "expenses.demo.seed",
+    "budgets.demo_tree.seed",
+    "budgets.demo.seed",
+    "budgets.demo_tree.settle_alerts",
+]
 
 
 class Command(BaseCommand):
