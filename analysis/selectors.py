@@ -68,13 +68,15 @@ class Slice:
     colour: str = ""
 
 
-def spend_by_category(*, household: Household, period: Period, limit: int | None = None) -> list[Slice]:
-    """Paid spending per category, largest first."""
+def spend_by_category(
+    *, household: Household, period: Period, limit: int | None = None, member: User | None = None
+) -> list[Slice]:
+    """Paid spending per category, largest first (only what `member` paid, when given)."""
+    ledger = _ledger(household).paid().filter(_in(period))
+    if member is not None:
+        ledger = ledger.filter(paid_by=member)
     rows = list(
-        _ledger(household)
-        .paid()
-        .filter(_in(period))
-        .values("category_id", "category__name", "category__colour")
+        ledger.values("category_id", "category__name", "category__colour")
         .annotate(total=Sum("amount"))
         .order_by("-total", "category__name")
     )

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("expenses.urls")),
     path("", include("budgets.urls")),
     path("", include("budgets.urls_occasions")),
+    path("", include("analysis.urls")),
 ]
