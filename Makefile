@@ -17,6 +17,7 @@ UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo $(VENV)/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+JOBS ?= auto
 
 .PHONY: run test lint format e2e bench install lock clean
 
@@ -55,7 +56,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 test: lint
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(JOBS) $(PYTEST_ARGS)
 
 e2e: install
 	$(VENV)/bin/pytest tests/e2e -p no:randomly -o addopts="-ra" $(PYTEST_ARGS)

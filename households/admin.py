@@ -52,4 +52,16 @@ class UserAdmin(BaseUserAdmin):
         ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
+
+    def delete_model(self, request, obj):
+        from households.services import account_delete
+
+        account_delete(user=obj)
+
+    def delete_queryset(self, request, queryset):
+        from households.services import account_delete
+
+        for user in queryset:
+            account_delete(user=user)
+
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)

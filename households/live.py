@@ -1,4 +1,10 @@
-"""The only way anything reaches the browsers: invalidation events after a commit."""
+"""The only way anything reaches the browsers: invalidation events after a commit.
+
+Events name topics, never data: a screen that hears "budgets" re-fetches its fragments over HTTP,
+scoped to the household as every request is. Nothing is sent before the transaction commits, and
+nothing at all when it rolls back (Django drops the on-commit callbacks of a rolled-back savepoint).
+Each `publish` is one message; the browser (static/js/live.js) coalesces bursts.
+"""
 
 import logging
 
@@ -22,12 +28,13 @@ def _send(group: str, message: dict) -> None:
 
 def publish(household, *topics: str) -> None:
     """Tell every open screen of `household` that `topics` changed, once the transaction commits."""
+    if not topics:
+        return
     message = {"type": "invalidate", "topics": sorted(set(topics))}
-    transaction.on_commit(lambda: _send(household.group_name, message), robust=True)
+    group = household.group_name
+    transaction.on_commit(lambda: _send(group, message), robust=True)
 
 
 def disconnect_user(user_id) -> None:
     """Close the sockets of a user who has just left (or been removed from) a household."""
-    transaction.on_commit(
-        lambda: _send(user_group(user_id), {"type": "membership.ended"}), robust=True
-    )
+    transaction.on_commit(lambda: _send(user_group(user_id), {"type": "membership.ended"}), robust=True)

@@ -175,3 +175,12 @@ def membership_remove(*, household: Household, actor: User, membership: Membersh
     membership.delete()
     disconnect_user(user_id)
     publish(household, "members")
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Delete an account: it leaves its household first (last-admin rule, sockets closed)."""
+    membership = Membership.objects.select_related("household").filter(user=user).first()
+    if membership is not None:
+        membership_remove(household=membership.household, actor=user, membership=membership)
+    user.delete()

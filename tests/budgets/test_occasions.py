@@ -16,7 +16,6 @@ from expenses.models import Category, Expense, ExpenseStatus
 from tests.factories import ExpenseFactory
 from tests.test_isolation import changed_tables, snapshot
 
-
 pytestmark = pytest.mark.django_db
 
 HX = {"HX-Request": "true"}
