@@ -233,7 +233,8 @@ def _unprefixed(query: QueryDict) -> QueryDict:
 def budget_context(request):
     """Beside an amount field: the budgets this expense would count against, and what is left after it."""
     form = ContextForm(_unprefixed(request.GET), household=request.household)
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    data = form.cleaned_data  # the fields that are valid: a half-typed form still gets its context
     rows = selectors.budget_context(
         household=request.household,
         amount=data.get("amount"),

@@ -309,3 +309,22 @@ def test_threshold_crossed_once_under_concurrency(household, member_user):
         t.join()
     assert errors == []
     assert BudgetAlert.objects.filter(household=household).count() == 1
+
+
+def test_context_on_the_occasion_item_form(member_client, household, member_user):
+    from budgets.occasions import occasion_create
+
+    occasion = occasion_create(
+        household=household,
+        user=member_user,
+        name="Diwali",
+        kind="festival",
+        date=household.today(),
+        amount=Decimal("1000"),
+    )
+    page = member_client.get(f"/occasions/{occasion.pk}/").content.decode()
+    assert 'class="budget-context-slot"' in page
+    html = member_client.get(
+        f"/budgets/context/?occasion={occasion.pk}&item-amount=1,200&item-recipient=Someone+new", headers=HX
+    ).content.decode()
+    assert "Diwali" in html and "after this: <strong>₹200.00 over</strong>" in html
