@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from analysis import selectors
 from budgets.selectors import month_period
+from households.access import wants_fragment
 
 
 def _chosen_month(request) -> date:
@@ -70,6 +71,6 @@ def dashboard_context(request) -> dict:
 @require_GET
 def dashboard(request):
     context = dashboard_context(request)
-    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+    if wants_fragment(request):
         return render(request, "analysis/dashboard.html#dashboard-body", context)
     return render(request, "analysis/dashboard.html", context)

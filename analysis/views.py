@@ -10,12 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from analysis import answers, services
 from analysis.intents import MAX_QUESTION
-from households.access import viewer_allowed
-
-
-def _is_fragment(request) -> bool:
-    """An htmx request that wants a fragment (as expenses.views._is_fragment)."""
-    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+from households.access import viewer_allowed, wants_fragment
 
 
 class QuestionForm(forms.Form):
@@ -47,14 +42,14 @@ def analysis_chat(request):
             question, result = services.ask_question(
                 household=request.household, user=request.user, text=form.cleaned_data["question"]
             )
-            if not _is_fragment(request):
+            if not wants_fragment(request):
                 return redirect(f"{reverse('analysis')}#latest")
             return render(
                 request,
                 "analysis/chat.html#question-sent",
                 {"entry": answers.Entry(question, result), "form": QuestionForm()},
             )
-        if _is_fragment(request):
+        if wants_fragment(request):
             return render(request, "analysis/chat.html#chat-form", {"form": form, "oob": True})
     entries, examples = answers.thread(household=request.household, user=request.user)
     return render(

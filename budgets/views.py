@@ -10,11 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from budgets import selectors, services
 from budgets.forms import BudgetForm, ContextForm
 from budgets.models import Budget, BudgetAlert
+from households.access import wants_fragment
 from households.views import add_errors
-
-
-def _is_fragment(request) -> bool:
-    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
 
 
 def chosen_day(request) -> date:
@@ -72,7 +69,7 @@ def budget_list(request):
     on = chosen_day(request)
     tree = selectors.budget_tree(household=request.household, on=on)
     context = {"tree": tree, "on": on, **_month_nav(on)}
-    if _is_fragment(request) and request.GET.get("fragment") == "tree":
+    if wants_fragment(request) and request.GET.get("fragment") == "tree":
         return render(request, "budgets/list.html#budget-tree", context)
     return render(request, "budgets/list.html", context)
 
@@ -251,7 +248,7 @@ def budget_context(request):
 def alerts(request):
     if request.method == "POST":
         services.alerts_mark_read(household=request.household, user=request.user)
-        if _is_fragment(request):
+        if wants_fragment(request):
             return render(request, "budgets/alerts.html#alert-bell", {"unread_alerts": 0})
         return redirect("alerts")
     rows = (

@@ -14,12 +14,9 @@ from budgets.models import Budget, Occasion, Recipient
 from budgets.services import recipient_create
 from budgets.wedding import template_rows, wedding_template_apply
 from expenses.models import Expense
+from households.access import wants_fragment
 from households.templatetags.hearth import format_money
 from households.views import add_errors
-
-
-def _is_fragment(request) -> bool:
-    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
 
 
 def _get_occasion(request, pk) -> Occasion:
@@ -113,7 +110,7 @@ def occasion_detail(request, pk):
     occasion = _get_occasion(request, pk)
     params = _view_params(request.GET)
     context = _detail_context(request, occasion, params)
-    if _is_fragment(request) and request.GET.get("fragment") == "items":
+    if wants_fragment(request) and request.GET.get("fragment") == "items":
         return render(request, "budgets/occasion_detail.html#occasion-items", context)
     return render(request, "budgets/occasion_detail.html", context)
 
@@ -209,12 +206,12 @@ def occasion_item_add(request, pk):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            if not _is_fragment(request):
+            if not wants_fragment(request):
                 messages.success(request, f"Added “{item.description}” to {item.get_stage_display()}.")
                 return redirect(_detail_url(occasion, params, f"item-{item.pk}"))
             context = _detail_context(request, occasion, params, just_added=item, oob=True)
             return render(request, "budgets/occasion_detail.html#item-added", context)
-    if _is_fragment(request):
+    if wants_fragment(request):
         context = _detail_context(request, occasion, params, item_form=form)
         return render(request, "budgets/occasion_detail.html#item-form", context)
     context = _detail_context(request, occasion, params, item_form=form)
@@ -239,7 +236,7 @@ def occasion_item_move(request, pk, item_pk):
         )
     except ValidationError as exc:
         error = " ".join(exc.messages)
-    if _is_fragment(request):
+    if wants_fragment(request):
         context = _detail_context(request, occasion, params, move_error=error, moved=item, oob=True)
         return render(request, "budgets/occasion_detail.html#item-moved", context)
     if error:

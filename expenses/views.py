@@ -12,14 +12,10 @@ from expenses import selectors, services
 from expenses.forms import CategoryForm, ChatForm, DraftForm, ExpenseFilterForm, ExpenseForm, MergeForm
 from expenses.models import Category, ChatMessage, Expense, ExpenseDraft, ExpenseStatus
 from expenses.services import DraftData, DraftNotPending, ExpenseData
+from households.access import wants_fragment
 from households.views import add_errors
 
 PAGE_SIZE = 50
-
-
-def _is_fragment(request) -> bool:
-    """An htmx request that wants a fragment (not a boosted navigation or a history restore)."""
-    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
 
 
 def _expense_data(cleaned: dict) -> ExpenseData:
@@ -76,7 +72,7 @@ def _list_context(request, query: QueryDict) -> dict:
 @require_GET
 def expense_list(request):
     context = _list_context(request, request.GET)
-    if _is_fragment(request):
+    if wants_fragment(request):
         return render(request, "expenses/list.html#expense-results", context)
     context["add_form"] = _new_expense_form(request)
     return render(request, "expenses/list.html", context)
@@ -95,14 +91,14 @@ def expense_add(request):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            if not _is_fragment(request):
+            if not wants_fragment(request):
                 messages.success(request, f"Saved {expense.description or expense.category.name}.")
                 return redirect("expenses")
             form = _new_expense_form(request)
             context = _list_context(request, QueryDict(request.GET.urlencode()))
             context.update(add_form=form, just_added=expense)
             return render(request, "expenses/list.html#expense-workspace", context)
-    if _is_fragment(request):
+    if wants_fragment(request):
         context = _list_context(request, QueryDict(request.GET.urlencode()))
         context["add_form"] = form
         return render(request, "expenses/list.html#expense-workspace", context, status=200)
@@ -174,11 +170,11 @@ def expense_edit(request, pk):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            if _is_fragment(request):
+            if wants_fragment(request):
                 return _row(request, _get_expense(request, expense.pk), flash="Saved")
             messages.success(request, "Expense saved.")
             return redirect("expense_detail", pk=expense.pk)
-    template = "expenses/list.html#expense-edit-row" if _is_fragment(request) else "expenses/edit.html"
+    template = "expenses/list.html#expense-edit-row" if wants_fragment(request) else "expenses/edit.html"
     return render(request, template, {"expense": expense, "form": form})
 
 
@@ -192,7 +188,7 @@ def expense_mark_paid(request, pk):
     expense = services.expense_mark_paid(
         household=request.household, user=request.user, expense=_get_expense(request, pk)
     )
-    if _is_fragment(request):
+    if wants_fragment(request):
         return _row(request, _get_expense(request, expense.pk), flash="Marked paid")
     messages.success(request, "Marked as paid.")
     return redirect(request.POST.get("next") or "expenses")
@@ -203,7 +199,7 @@ def expense_delete(request, pk):
     expense = services.expense_delete(
         household=request.household, user=request.user, expense=_get_expense(request, pk)
     )
-    if _is_fragment(request):
+    if wants_fragment(request):
         return render(request, "expenses/list.html#expense-deleted-row", {"expense": expense})
     messages.success(request, "Moved to the trash. You can restore it from there for 30 days.")
     return redirect("expenses")
@@ -216,9 +212,9 @@ def expense_restore(request, pk):
         user=request.user,
         expense=_get_expense(request, pk, alive=False),
     )
-    if _is_fragment(request) and request.POST.get("from") == "list":
+    if wants_fragment(request) and request.POST.get("from") == "list":
         return _row(request, _get_expense(request, expense.pk), flash="Restored")
-    if _is_fragment(request):
+    if wants_fragment(request):
         return HttpResponse("")
     messages.success(request, "Restored.")
     return redirect(request.POST.get("next") or "trash")
@@ -284,7 +280,7 @@ def _draft_data(cleaned: dict) -> DraftData:
 def inbox(request):
     drafts = selectors.pending_drafts(household=request.household)
     context = draft_card_context(request, drafts)
-    if _is_fragment(request):
+    if wants_fragment(request):
         return render(request, "expenses/inbox.html#inbox-cards", context)
     return render(request, "expenses/inbox.html", context)
 
@@ -325,7 +321,7 @@ def draft_confirm(request, pk):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            if _is_fragment(request):
+            if wants_fragment(request):
                 return render(
                     request,
                     "expenses/inbox.html#draft-saved",
@@ -333,12 +329,12 @@ def draft_confirm(request, pk):
                 )
             messages.success(request, "Saved to the ledger.")
             return redirect(request.POST.get("next") or "inbox")
-    if error and not _is_fragment(request):
+    if error and not wants_fragment(request):
         messages.info(request, error)
         return redirect(request.POST.get("next") or "inbox")
     if error:
         return _card(request, _get_draft(request, pk), notice=error)
-    if _is_fragment(request):
+    if wants_fragment(request):
         return _card(request, draft, form=form)
     context = draft_card_context(request, selectors.pending_drafts(household=request.household))
     for card in context["cards"]:
@@ -353,11 +349,11 @@ def draft_discard(request, pk):
     try:
         services.draft_discard(household=request.household, user=request.user, draft=draft)
     except DraftNotPending as exc:
-        if _is_fragment(request):
+        if wants_fragment(request):
             return _card(request, draft, notice=exc.messages[0])
         messages.info(request, exc.messages[0])
         return redirect(request.POST.get("next") or "inbox")
-    if _is_fragment(request):
+    if wants_fragment(request):
         return render(request, "expenses/inbox.html#draft-discarded", {"draft": draft})
     messages.success(request, "Draft discarded.")
     return redirect(request.POST.get("next") or "inbox")
@@ -369,7 +365,7 @@ def draft_undo(request, pk):
     draft = _get_draft(request, pk)
     if draft.expense is not None:
         services.expense_delete(household=request.household, user=request.user, expense=draft.expense)
-    if _is_fragment(request):
+    if wants_fragment(request):
         return render(request, "expenses/inbox.html#draft-undone", {"draft": draft})
     messages.success(request, "Moved to the trash.")
     return redirect(request.POST.get("next") or "inbox")
@@ -395,7 +391,7 @@ def drafts_confirm_all(request):
         )
     else:
         messages.success(request, f"Saved {len(expenses)} expense{'s' if len(expenses) != 1 else ''}.")
-    if _is_fragment(request):
+    if wants_fragment(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = request.POST.get("next") or reverse("inbox")
         return response
@@ -517,7 +513,7 @@ def chat(request):
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                if not _is_fragment(request):
+                if not wants_fragment(request):
                     return redirect(f"{reverse('chat')}#latest")
                 thread = _chat_thread(request, [reply.reply_to, reply])
                 first_exchange = (
@@ -535,7 +531,7 @@ def chat(request):
                         "first_exchange": first_exchange,
                     },
                 )
-        if _is_fragment(request):
+        if wants_fragment(request):
             return render(request, "expenses/chat.html#chat-form", {"form": form, "oob": True})
     recent = (
         ChatMessage.objects.for_household(request.household)

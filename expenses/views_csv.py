@@ -15,16 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from expenses import csv_io, selectors
 from expenses.forms import ExpenseFilterForm
 from expenses.models import ImportBatch
+from households.access import wants_fragment
 from households.views import add_errors
 
 EXPORT_CHUNK = 2000
 ERRORS_SHOWN = 500  # bad rows listed before "show all"
 STALL_AFTER = timedelta(minutes=10)  # a running import with no progress for this long is called stuck
-
-
-def _is_fragment(request) -> bool:
-    """An htmx request that wants a fragment (not a boosted navigation or a history restore)."""
-    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
 
 
 # ---------------------------------------------------------------- export
@@ -309,6 +305,6 @@ def import_status(request, pk):
         "errors": batch.errors if show_all else batch.errors[:ERRORS_SHOWN],
         "errors_hidden": 0 if show_all else max(0, len(batch.errors) - ERRORS_SHOWN),
     }
-    if _is_fragment(request):
+    if wants_fragment(request):
         return render(request, "expenses/import_status.html#import-status", context)
     return render(request, "expenses/import_status.html", context)

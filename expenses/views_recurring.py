@@ -26,7 +26,7 @@ from expenses.recurring import (
     rule_update,
     schedule_errors,
 )
-from households.access import VIEWER_REFUSED
+from households.access import VIEWER_REFUSED, wants_fragment
 from households.models import Household, User
 from households.views import add_errors
 
@@ -150,7 +150,7 @@ def recurring_list(request):
         rule.next_date = None if rule.paused else next_occurrence(rule, today)
         rule.ended = rule.end_date is not None and rule.end_date < today
     template = "expenses/recurring_list.html"
-    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+    if wants_fragment(request):
         template += "#rule-list"
     return render(request, template, {"rules": rules})
 

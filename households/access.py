@@ -31,3 +31,8 @@ def admin_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def wants_fragment(request) -> bool:
+    """An htmx request that wants the fragment, not the page (not boosted, not a history restore)."""
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
