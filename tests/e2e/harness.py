@@ -199,6 +199,22 @@ def log_in(page, base_url: str, email: str, password: str) -> None:
         raise RuntimeError(f"Could not log in as {email}: still on {page.url}")
 
 
+def screenshot(page, path, full_page: bool = True) -> None:
+    """Save a PNG of the page. For a full page the window is first made as tall as the page, so
+    fixed bars (the phone tab bar) sit at its real bottom instead of covering content midway."""
+    if not full_page:
+        page.screenshot(path=path)
+        return
+    size = page.viewport_size
+    height = page.evaluate("document.documentElement.scrollHeight")
+    if height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": height})
+    try:
+        page.screenshot(path=path, full_page=True)
+    finally:
+        page.set_viewport_size(size)
+
+
 def slug(path: str) -> str:
     """'/' -> 'dashboard', '/household/members/' -> 'household-members'."""
     name = re.sub(r"[^A-Za-z0-9]+", "-", path.split("?")[0]).strip("-")

@@ -57,7 +57,7 @@ def shoot(browser, base_url: str, paths, widths, out: Path, args, login=None) ->
             response = page.goto(base_url + path)
             page.wait_for_load_state("networkidle")
             file = out / f"{harness.slug(path)}-{width}{'-dark' if args.dark else ''}.png"
-            page.screenshot(path=file, full_page=not args.viewport_only)
+            harness.screenshot(page, file, full_page=not args.viewport_only)
             note = "" if response is None else f"  [{response.status}]"
             if page.url != base_url + path:
                 note += f"  (ended at {page.url.removeprefix(base_url)})"

@@ -18,7 +18,7 @@ VISITOR_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password_re
 
 def shot(page, name: str, width: int) -> None:
     harness.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=harness.SCREENSHOTS / f"e2e-{name}-{width}.png", full_page=True)
+    harness.screenshot(page, harness.SCREENSHOTS / f"e2e-{name}-{width}.png")
 
 
 def page_problems(page, width: int) -> list[str]:
