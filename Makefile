@@ -36,13 +36,15 @@ $(VENV)/.installed: $(PY) requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
+# The web and the worker run in their own process groups (set -m), so Ctrl-C reaches them once,
+# through the trap, and both stop cleanly.
 run: install
-	@export DEBUG=$${DEBUG:-true}; \
+	@set -m; export DEBUG=$${DEBUG:-true}; \
 	$(PY) manage.py migrate --noinput -v0 && \
 	$(PY) manage.py setup_schedules && \
 	$(PY) manage.py seed_demo && \
 	echo && echo "  Hearth is running at http://$(HOST):$(PORT)  (Ctrl-C stops the web and the worker)" && echo && \
-	trap 'kill $$web $$worker 2>/dev/null; wait' INT TERM EXIT; \
+	trap 'trap - INT TERM EXIT; kill $$web $$worker 2>/dev/null; wait' INT TERM EXIT; \
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application & web=$$!; \
 	$(PY) manage.py qcluster & worker=$$!; \
 	wait -n $$web $$worker

@@ -39,7 +39,7 @@ def locale_choices() -> list[tuple[str, str]]:
 
 class HouseholdFieldsMixin(forms.Form):
     currency = forms.ChoiceField(choices=currency_choices, initial="INR")
-    timezone = forms.ChoiceField(choices=timezone_choices, initial="Asia/Kolkata")
+    timezone = forms.ChoiceField(choices=timezone_choices, initial="Asia/Kolkata", label="Time zone")
 
 
 class SignupForm(HouseholdFieldsMixin, BaseUserCreationForm):
@@ -64,6 +64,12 @@ class SignupForm(HouseholdFieldsMixin, BaseUserCreationForm):
         "currency",
         "timezone",
     ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The first field is the one to type in first.
+        self.fields["email"].widget.attrs.pop("autofocus", None)
+        self.fields["name"].widget.attrs["autofocus"] = True
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
