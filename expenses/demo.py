@@ -63,9 +63,8 @@ def seed(*, household, members) -> None:
 
     month = first
     while month <= today:
-        for category, description, day_of_month in [(c, d, dom) for c, d, _, dom in MONTHLY]:
+        for category, description, amount, day_of_month in MONTHLY:
             day = month.replace(day=day_of_month)
-            amount = next(a for c, d, a, _ in MONTHLY if d == description)
             if day <= today:
                 add(
                     category,

@@ -100,12 +100,16 @@ class DraftForm(forms.Form):
     status = forms.ChoiceField(choices=ExpenseStatus.choices, initial=ExpenseStatus.PAID)
     due_date = forms.DateField(widget=DateInput, required=False, label="Due date")
 
-    def __init__(self, *args, household: Household, categories=None, members=None, **kwargs):
+    def __init__(self, *args, household: Household, pickers: tuple[list, list] | None = None, **kwargs):
+        """`pickers` (categories, members), loaded once, lets a page of cards render without a
+        query per card; a form that validates input always checks against the querysets."""
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = (
-            categories if categories is not None else active_categories(household)
-        )
-        self.fields["paid_by"].queryset = members if members is not None else household_members(household)
+        self.fields["category"].queryset = active_categories(household)
+        self.fields["paid_by"].queryset = household_members(household)
+        if pickers is not None:
+            categories, members = pickers
+            self.fields["category"].choices = [("", "Pick a category")] + [(c.pk, c.name) for c in categories]
+            self.fields["paid_by"].choices = [("", "Who paid?")] + [(m.pk, m.name) for m in members]
 
 
 class CategoryForm(forms.Form):

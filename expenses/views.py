@@ -9,7 +9,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from analysis.selectors import spend_totals
 from expenses import selectors, services
-from expenses.forms import CategoryForm, ChatForm, DraftForm, ExpenseFilterForm, ExpenseForm, MergeForm
+from expenses.forms import (
+    CategoryForm,
+    ChatForm,
+    DraftForm,
+    ExpenseFilterForm,
+    ExpenseForm,
+    MergeForm,
+    active_categories,
+    household_members,
+)
 from expenses.models import Category, ChatMessage, Expense, ExpenseDraft, ExpenseStatus
 from expenses.services import DraftData, DraftNotPending, ExpenseData
 from households.access import wants_fragment
@@ -233,30 +242,27 @@ def trash(request):
 
 def draft_card_context(request, drafts) -> dict:
     """Cards share their pickers: one categories query and one members query per page."""
-    from expenses.forms import active_categories, household_members
-
-    categories = list(active_categories(request.household))
-    members = list(household_members(request.household))
-    cards = []
-    for draft in drafts:
-        form = DraftForm(
-            household=request.household,
-            categories=active_categories(request.household),
-            members=household_members(request.household),
-            prefix=f"d{draft.pk.hex[:8]}",
-            initial={
-                "amount": draft.amount,
-                "description": draft.description,
-                "category": draft.category_id,
-                "date": draft.date,
-                "paid_by": draft.paid_by_id,
-                "status": draft.status,
-                "due_date": draft.due_date,
-            },
-        )
-        form.fields["category"].choices = [("", "Pick a category")] + [(c.pk, c.name) for c in categories]
-        form.fields["paid_by"].choices = [("", "Who paid?")] + [(m.pk, m.name) for m in members]
-        cards.append({"draft": draft, "form": form})
+    pickers = (list(active_categories(request.household)), list(household_members(request.household)))
+    cards = [
+        {
+            "draft": draft,
+            "form": DraftForm(
+                household=request.household,
+                pickers=pickers,
+                prefix=f"d{draft.pk.hex[:8]}",
+                initial={
+                    "amount": draft.amount,
+                    "description": draft.description,
+                    "category": draft.category_id,
+                    "date": draft.date,
+                    "paid_by": draft.paid_by_id,
+                    "status": draft.status,
+                    "due_date": draft.due_date,
+                },
+            ),
+        }
+        for draft in drafts
+    ]
     return {"cards": cards}
 
 
@@ -516,11 +522,6 @@ def chat(request):
                 if not wants_fragment(request):
                     return redirect(f"{reverse('chat')}#latest")
                 thread = _chat_thread(request, [reply.reply_to, reply])
-                first_exchange = (
-                    not ChatMessage.objects.for_household(request.household)
-                    .exclude(pk__in=[reply.pk, reply.reply_to_id])
-                    .exists()
-                )
                 return render(
                     request,
                     "expenses/chat.html#chat-sent",
@@ -528,7 +529,6 @@ def chat(request):
                         "thread": thread,
                         "form": ChatForm(),
                         "next": reverse("chat"),
-                        "first_exchange": first_exchange,
                     },
                 )
         if wants_fragment(request):
