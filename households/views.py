@@ -6,11 +6,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from households import services
-from households.access import ADMIN_ONLY, admin_required, household_optional, viewer_allowed
+from households.access import ADMIN_ONLY, admin_required, household_optional, safe_next, viewer_allowed
 from households.forms import (
     HouseholdCreateForm,
     HouseholdSettingsForm,
@@ -28,16 +28,6 @@ def add_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
-
-
-def safe_next(request) -> str:
-    """The `next` address of the request if it stays on this site, else ""."""
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return ""
 
 
 @login_not_required
