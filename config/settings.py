@@ -48,13 +48,15 @@ INSTALLED_APPS = [
     "django.forms",
     "channels",
     "django_htmx",
-    "django_q",
     "simple_history",
     "households",
     "expenses",
     "budgets",
     "analysis",
     "llmsettings",
+    # After households: its `qcluster` (every worker process with its own database connections)
+    # takes the place of django-q2's.
+    "django_q",
 ]
 
 MIDDLEWARE = [
