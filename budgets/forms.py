@@ -1,5 +1,3 @@
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 
 from budgets.models import Budget, Occasion, Recipient
@@ -11,17 +9,8 @@ from households.models import Household, User
 class BudgetAmountField(AmountField):
     """Like an expense amount, but a budget of zero is allowed ("spend nothing on this")."""
 
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except forms.ValidationError as exc:
-            cleaned = str(value or "").replace(",", "").strip()
-            try:
-                if Decimal(cleaned) == 0:
-                    return Decimal("0.00")
-            except InvalidOperation:
-                pass
-            raise exc
+    def __init__(self, **kwargs):
+        super().__init__(allow_zero=True, **kwargs)
 
 
 class ThresholdsField(forms.CharField):

@@ -6,6 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from households.models import HouseholdOwned
+from households.money import DECIMAL_PLACES, MAX_DIGITS, TOTAL_MAX_DIGITS
 
 DEFAULT_THRESHOLDS = [50, 75, 90, 100]
 
@@ -75,7 +76,7 @@ class Budget(HouseholdOwned):
         AI_USAGE = "ai_usage", "AI usage cost"
 
     name = models.CharField(max_length=120)
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    amount = models.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
     period = models.CharField(max_length=8, choices=Period.choices, default=Period.MONTHLY)
     start_date = models.DateField(null=True, blank=True, help_text="For a one-off budget.")
     end_date = models.DateField(null=True, blank=True, help_text="For a one-off budget.")
@@ -130,7 +131,10 @@ class BudgetAlert(HouseholdOwned):
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="alerts")
     period_start = models.DateField()
     threshold = models.PositiveSmallIntegerField()
-    used = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    # A sum of amounts: wide enough for any sum of legal amounts (households.money).
+    used = models.DecimalField(
+        max_digits=TOTAL_MAX_DIGITS, decimal_places=DECIMAL_PLACES, default=Decimal("0")
+    )
     read = models.BooleanField(default=False)
 
     class Meta:

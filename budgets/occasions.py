@@ -21,7 +21,7 @@ from budgets.models import Budget, Occasion, Recipient, Stage
 from budgets.selectors_occasions import occasion_budget
 from budgets.services import budget_create, budget_delete, budget_update, recipient_create
 from expenses.models import Category, Expense, ExpenseStatus
-from expenses.services import ExpenseData, expense_create, expense_update
+from expenses.services import ExpenseData, check_amount, expense_create, expense_update
 from households.live import publish
 from households.models import Household, User
 
@@ -38,9 +38,7 @@ def status_for_stage(stage: str) -> str:
 
 
 def _check_budget_amount(amount: Decimal | None) -> Decimal:
-    if amount is None or amount < 0:
-        raise ValidationError({"amount": "Enter a budget of zero or more."})
-    return amount
+    return check_amount(amount, allow_zero=True)
 
 
 def _apply_occasion(occasion: Occasion, *, name: str, kind: str, date: date | None, notes: str) -> None:

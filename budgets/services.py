@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from budgets.models import Budget, BudgetAlert, Recipient
 from budgets.selectors import statuses
 from expenses.models import Category
+from expenses.services import check_amount
 from households.live import publish
 from households.models import Household, Membership, Role, User
 from households.templatetags.hearth import format_money
@@ -50,9 +51,7 @@ def _apply(household: Household, budget: Budget, fields: dict) -> None:
     member = fields.get("member")
     if member is not None and not Membership.objects.filter(household=household, user=member).exists():
         raise ValidationError({"member": "Pick a member of this household."})
-    amount = fields.get("amount")
-    if amount is None or amount < 0:
-        raise ValidationError({"amount": "Enter an amount of zero or more."})
+    fields["amount"] = check_amount(fields.get("amount"), allow_zero=True)
     if budget.pk and parent is not None:
         ancestor = parent
         while ancestor is not None:

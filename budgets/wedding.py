@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from budgets.models import Budget, Occasion
 from budgets.selectors_occasions import occasion_budget
 from budgets.services import budget_create, categories_exist
+from expenses.services import check_amount
 from households.live import publish
 from households.models import Household, User
 
@@ -102,10 +103,10 @@ def wedding_template_apply(
         raise ValidationError("This occasion has no budget yet. Give it one (Edit), then use the template.")
     root = Budget.objects.select_for_update().get(pk=root.pk, household=household)
     names = [name for name, _ in WEDDING_TEMPLATE]
-    for name in names:
-        amount = amounts.get(name)
-        if amount is None or amount < 0:
-            raise ValidationError({slugify(name).replace("-", "_"): "Enter an amount of zero or more."})
+    amounts = {
+        name: check_amount(amounts.get(name), slugify(name).replace("-", "_"), allow_zero=True)
+        for name in names
+    }
     categories = categories_exist(household, names)
     taken = set(
         Budget.objects.for_household(household)

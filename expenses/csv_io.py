@@ -14,14 +14,13 @@ import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from expenses.models import (
-    MAX_AMOUNT,
     Category,
     Expense,
     ExpenseDraft,
@@ -31,6 +30,7 @@ from expenses.models import (
 from expenses.services import DraftData, _draft_apply
 from households.live import publish
 from households.models import Household, Membership, User
+from households.money import AmountError, read_amount, to_decimal
 from households.templatetags.hearth import format_money
 
 logger = logging.getLogger(__name__)
@@ -256,44 +256,38 @@ def parse_date(value: str, date_format: str) -> date:
     raise RowError(f"the date “{value[:40]}” is not a {date_format} date")
 
 
-_CURRENCY_JUNK = re.compile(r"[\s'₹$€£¥]|^(?:rs\.?|inr|usd|eur|gbp)|(?:rs\.?|inr|usd|eur|gbp)$", re.I)
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-_EUROPEAN = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})*,\d{1,2}|[+-]?\d+,\d{1,2}")
+_CREDIT = re.compile(r"^\((.*)\)$|^(.*?)\s*cr$", re.I | re.S)
+_DEBIT = re.compile(r"^(.*?)\s*dr$", re.I | re.S)
 
 
 def parse_amount(value: str) -> Decimal:
-    """1,200.50 · ₹ 2,999 · Rs. 450 · 1.200,50 · (450.00) → a Decimal, or RowError with the reason."""
+    """1,200.50 · ₹ 2,999 · Rs. 450 · 1.200,50 · (450.00) → a Decimal, or RowError with the reason.
+
+    Banks' credit and debit marks are read here; the number itself goes through households.money,
+    the rule every amount follows.
+    """
     text = value.strip()
     if not text:
         raise RowError("no amount")
-    credit = False
-    lowered = text.lower()
-    if lowered.endswith("cr"):
-        credit, text = True, text[:-2]
-    elif lowered.endswith("dr"):
-        text = text[:-2]
-    if text.startswith("(") and text.endswith(")"):  # accountants' negative
-        credit, text = True, text[1:-1]
-    cleaned = _CURRENCY_JUNK.sub("", text.strip())
-    if _EUROPEAN.fullmatch(cleaned):
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    else:
-        cleaned = cleaned.replace(",", "")
-    if not _PLAIN_NUMBER.fullmatch(cleaned):
-        raise RowError(f"the amount “{value.strip()[:40]}” is not a number")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:  # pragma: no cover - the pattern lets only numbers through
-        raise RowError(f"the amount “{value.strip()[:40]}” is not a number") from None
+    credit = _CREDIT.fullmatch(text)  # (450.00) or 450 CR: money coming in
+    debit = _DEBIT.fullmatch(text)
     if credit:
-        amount = -amount
-    if amount <= 0:
-        raise RowError("amount must be more than zero (credits are not expenses)")
-    if amount.as_tuple().exponent < -2:
-        raise RowError(f"the amount “{value.strip()[:40]}” has more than two decimal places")
-    if amount >= MAX_AMOUNT:
-        raise RowError(f"the amount “{value.strip()[:40]}” is too large")
-    return amount
+        number = credit.group(1) if credit.group(1) is not None else credit.group(2)
+    else:
+        number = debit.group(1) if debit else text
+    found = to_decimal(number)
+    if found is not None and (credit or found < 0):
+        raise _row_error(AmountError("not_positive"), text, "(credits are not expenses)")
+    try:
+        return read_amount(number)
+    except AmountError as exc:
+        raise _row_error(exc, text) from None
+
+
+def _row_error(error: AmountError, text: str, note: str = "") -> RowError:
+    """The amount rule's message, naming the cell, as a part of a row's reason."""
+    reason = error.about(text).rstrip(".")
+    return RowError(" ".join(filter(None, [reason[0].lower() + reason[1:], note])))
 
 
 def fold(description: str) -> str:

@@ -1,5 +1,4 @@
 from datetime import date
-from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
@@ -8,6 +7,7 @@ from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from households.models import HouseholdOwned, HouseholdQuerySet
+from households.money import DECIMAL_PLACES, MAX_AMOUNT, MAX_DIGITS
 
 DEFAULT_CATEGORIES = [
     ("Groceries", "#2e7d32"),
@@ -62,8 +62,8 @@ class Source(models.TextChoices):
 # ledger does not import the budgets app).
 BOARD_STAGES = [("idea", "Idea"), ("to_buy", "To buy"), ("bought", "Bought"), ("given", "Given")]
 
-MAX_AMOUNT = Decimal("1000000000000")  # 10^12, exclusive
-money_field = partial(models.DecimalField, max_digits=14, decimal_places=2)
+# An amount column; households.money has the rule every amount follows (MAX_AMOUNT fits it).
+money_field = partial(models.DecimalField, max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
 
 
 class ExpenseQuerySet(HouseholdQuerySet):
@@ -123,7 +123,7 @@ class Expense(HouseholdOwned):
         ordering = ["-date", "-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(amount__gt=0) & models.Q(amount__lt=MAX_AMOUNT),
+                condition=models.Q(amount__gt=0) & models.Q(amount__lte=MAX_AMOUNT),
                 name="expense_amount_positive_and_sane",
             ),
         ]

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache
 
+from households.money import MESSAGES, proposed_amount
+
 __all__ = [
     "DEFAULT_CATEGORY_NAMES",
     "ParseContext",
@@ -59,11 +61,11 @@ DEFAULT_CATEGORY_NAMES: list[str] = [
 
 MAX_TEXT = 5000
 MAX_DESCRIPTION = 200
-LARGE_AMOUNT = Decimal(10) ** 10
 MAX_AMOUNT_DIGITS = 18  # integer digits; longer numbers are not read as amounts
 
-NO_AMOUNT = "No amount found — enter one"
-ZERO_AMOUNT = "The amount is zero — enter the amount"
+# Amounts follow households.money's rule: its maximum and its messages.
+NO_AMOUNT = MESSAGES["missing"]
+ZERO_AMOUNT = MESSAGES["not_positive"]
 TOO_LONG = f"Only the first {MAX_TEXT:,} characters of the message were read"
 
 _CENT = Decimal("0.01")
@@ -1414,7 +1416,7 @@ def _choose(amounts: list[_Amount], home: _Household) -> tuple[Decimal | None, l
     problems: list[str] = []
     usable = [a for a in amounts if a.value is not None]
     if not usable:
-        return None, ["The number is too long to be an amount — enter the amount"]
+        return None, [MESSAGES["too_large"]]
     if any(a.strength > 0 for a in usable):
         usable = [a for a in usable if a.strength > 0]  # phone and reference numbers
     chosen = usable[0]
@@ -1433,11 +1435,8 @@ def _choose(amounts: list[_Amount], home: _Household) -> tuple[Decimal | None, l
                     shown[5] = f"{len(usable) - 5} more"
                 listed = ", ".join(shown[:-1]) + f" and {shown[-1]}"
                 problems.append(f"Several amounts ({listed}): check the amount")
-    value = chosen.value
-    if value is None or value <= 0:
-        return None, [*problems, ZERO_AMOUNT]
-    if value >= LARGE_AMOUNT:
-        problems.append(f"The amount {_format_amount(value)} looks too large — check it")
+    value, amount_problems = proposed_amount(chosen.value)
+    problems.extend(amount_problems)
     if chosen.currency and chosen.currency != home.currency:
         problems.append(
             f"The amount is in {chosen.currency} but the household uses {home.currency} — check it"

@@ -14,7 +14,6 @@ from simple_history.utils import bulk_update_with_history
 
 from expenses.models import (
     DEFAULT_CATEGORIES,
-    MAX_AMOUNT,
     Category,
     ChatMessage,
     DraftState,
@@ -26,6 +25,8 @@ from expenses.models import (
 )
 from households.live import publish
 from households.models import Household, Membership, User
+from households.money import MESSAGES, AmountError, proposed_amount
+from households.money import check_amount as _amount_rule
 
 TRASH_DAYS = 30
 LEDGER_TOPICS = ("expenses", "budgets", "dashboard")
@@ -118,14 +119,12 @@ def category_merge(*, household: Household, user: User, source: Category, target
 # ---------------------------------------------------------------- expenses
 
 
-def check_amount(amount: Decimal | None, field_name: str = "amount") -> Decimal:
-    if amount is None:
-        raise ValidationError({field_name: "Enter an amount."})
-    if amount <= 0:
-        raise ValidationError({field_name: "The amount must be more than zero."})
-    if amount >= MAX_AMOUNT:
-        raise ValidationError({field_name: "That amount is too large."})
-    return amount
+def check_amount(amount: Decimal | None, field_name: str = "amount", *, allow_zero: bool = False) -> Decimal:
+    """households.money's amount rule, as a ValidationError on `field_name`."""
+    try:
+        return _amount_rule(amount, allow_zero=allow_zero)
+    except AmountError as exc:
+        raise ValidationError({field_name: exc.message}, code=exc.code) from None
 
 
 def _check_member(household: Household, user: User | None, field_name: str = "paid_by") -> None:
@@ -153,12 +152,11 @@ class ExpenseData:
 
 
 def _apply(household: Household, expense: Expense, data: ExpenseData) -> None:
-    check_amount(data.amount)
     _check_category(household, data.category)
     _check_member(household, data.paid_by)
     if data.status not in ExpenseStatus.values:
         raise ValidationError({"status": "Choose planned or paid."})
-    expense.amount = data.amount
+    expense.amount = check_amount(data.amount)
     expense.category = data.category
     expense.date = data.date
     expense.description = " ".join((data.description or "").split())[:200]
@@ -261,7 +259,7 @@ class DraftData:
     problems: list[str] = field(default_factory=list)
 
 
-def _draft_problems(household: Household, data: DraftData) -> list[str]:
+def _draft_problems(household: Household, data: DraftData, amount_problems: list[str]) -> list[str]:
     """Validate a draft like user input; every problem is named, nothing is dropped."""
     problems = list(dict.fromkeys(data.problems))
 
@@ -269,12 +267,9 @@ def _draft_problems(household: Household, data: DraftData) -> list[str]:
         if problem not in problems:
             problems.append(problem)
 
-    if data.amount is None:
-        add("No amount found: enter one.")
-    elif data.amount <= 0:
-        add("The amount must be more than zero.")
-    elif data.amount >= Decimal("10000000000"):
-        add("That amount looks too large: check it.")
+    if not (data.amount is None and set(problems) & set(MESSAGES.values())):  # said once is enough
+        for problem in amount_problems:
+            add(problem)
     today = household.today()
     if data.date is None:
         add("No date: check it.")
@@ -292,16 +287,15 @@ def _draft_apply(household: Household, draft: ExpenseDraft, data: DraftData) -> 
         data.category = None
     if data.paid_by is not None:
         _check_member(household, data.paid_by)
-    if data.amount is not None:
-        data.amount = data.amount.quantize(Decimal("0.01"))
-    draft.amount = data.amount
+    # An amount that can't be stored is left empty with the reason; the raw text keeps what was said.
+    draft.amount, amount_problems = proposed_amount(data.amount)
     draft.category = data.category
     draft.date = data.date
     draft.description = " ".join((data.description or "").split())[:200]
     draft.status = data.status if data.status in ExpenseStatus.values else ExpenseStatus.PAID
     draft.due_date = data.due_date if draft.status == ExpenseStatus.PLANNED else None
     draft.paid_by = data.paid_by
-    draft.problems = _draft_problems(household, data)
+    draft.problems = _draft_problems(household, data, amount_problems)
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """Template helpers every page uses: money in the household's currency and locale."""
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from babel.numbers import format_currency
 from django import template
@@ -11,7 +11,10 @@ register = template.Library()
 def format_money(amount, household, *, currency: str | None = None) -> str:
     if amount is None:
         amount = Decimal("0")
-    return format_currency(Decimal(amount), currency or household.currency, locale=household.locale)
+    # Babel rounds in the current decimal context: give it room for any sum of legal amounts
+    # (a total of 10^25 with three decimal places has more digits than the default 28).
+    with localcontext(prec=60):
+        return format_currency(Decimal(amount), currency or household.currency, locale=household.locale)
 
 
 @register.filter

@@ -121,7 +121,7 @@ def test_bad_occasion_input_shows_errors_next_to_fields(member_client):
     html = response.content.decode()
     for field_id in ["id_name_error", "id_kind_error", "id_date_error", "id_amount_error"]:
         assert field_id in html
-    assert "Enter an amount as a number" in html
+    assert "The amount is not a number" in html
     assert not Occasion.objects.exists() and not Budget.objects.exists()
 
 

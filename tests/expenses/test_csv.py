@@ -456,10 +456,10 @@ def test_every_row_becomes_a_draft_or_a_listed_bad_row(household, member_user, m
     assert batch.errors == [
         {"row": 3, "reason": "No date."},
         {"row": 4, "reason": "The date “01/04/2026” is not a YYYY-MM-DD date."},
-        {"row": 5, "reason": "The amount “abc” is not a number."},
-        {"row": 6, "reason": "Amount must be more than zero (credits are not expenses)."},
-        {"row": 7, "reason": "Amount must be more than zero (credits are not expenses)."},
-        {"row": 13, "reason": "Amount must be more than zero (credits are not expenses)."},
+        {"row": 5, "reason": "The amount “abc” is not a number: write it like 1,200.50."},
+        {"row": 6, "reason": "The amount “-450.00” must be more than zero (credits are not expenses)."},
+        {"row": 7, "reason": "The amount “0” must be more than zero."},
+        {"row": 13, "reason": "The amount “450.00 Cr” must be more than zero (credits are not expenses)."},
         {"row": 14, "reason": "No amount."},
         {"row": 16, "reason": "The date “garbage” is not a YYYY-MM-DD date; no amount."},
     ]
@@ -481,7 +481,7 @@ def test_every_row_becomes_a_draft_or_a_listed_bad_row(household, member_user, m
     page = member_client.get(reverse("import_status", args=[batch.pk])).content.decode()
     assert 'id="import-drafts">6' in page
     assert 'id="import-bad">8' in page
-    assert "Amount must be more than zero (credits are not expenses)." in page
+    assert "The amount “-450.00” must be more than zero (credits are not expenses)." in page
     assert '<td class="num">13</td>' in page
 
 
@@ -555,7 +555,7 @@ def test_a_big_file_is_imported_by_the_django_q_task(
     assert batch.processed_rows == batch.total_rows == csv_io.BACKGROUND_ROWS
     assert batch.draft_count == csv_io.BACKGROUND_ROWS - 1
     assert batch.errors == [
-        {"row": 102, "reason": "Amount must be more than zero (credits are not expenses)."}
+        {"row": 102, "reason": "The amount “-5” must be more than zero (credits are not expenses)."}
     ]
     assert ExpenseDraft.objects.filter(import_batch=batch).count() == csv_io.BACKGROUND_ROWS - 1
 
@@ -752,6 +752,10 @@ def test_amounts_people_and_banks_write(text, amount):
         ("12.345", "more than two decimal places"),
         ("1e5", "is not a number"),
         ("NaN", "is not a number"),
+        ("1e12", "is not a number"),
+        ("999999999999.99 Cr", "credits are not expenses"),
+        ("1000000000000.00", "too large: the most is 999,999,999,999.99"),
+        ("9" * 5000, "too large"),
         ("1000000000000", "too large"),
         ("", "no amount"),
     ],

@@ -54,7 +54,7 @@ def test_quick_add_accepts_grouped_amount_and_lists_it(member_client, household,
     [
         ("0", "more than zero"),
         ("-10", "more than zero"),
-        ("abc", "Enter an amount as a number"),
+        ("abc", "The amount is not a number"),
         ("1000000000000", "too large"),
         ("12.345", "two decimal places"),
         ("", "This field is required"),

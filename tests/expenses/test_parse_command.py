@@ -78,7 +78,7 @@ def test_a_message_without_amount_still_prints_a_draft():
             "date": "2026-03-18",
             "paid_by": "Me",
             "description": "groceries",
-            "problems": ["No amount found — enter one"],
+            "problems": ["No amount found: enter one."],
         }
     ]
 

@@ -590,7 +590,7 @@ def test_create_weekly_and_yearly_rules_keep_only_their_fields(household, member
     ("overrides", "field", "message"),
     [
         ({"amount": "0"}, "amount", "The amount must be more than zero."),
-        ({"amount": "lots"}, "amount", "Enter an amount as a number"),
+        ({"amount": "lots"}, "amount", "The amount is not a number"),
         ({"amount": ""}, "amount", "Enter an amount."),
         ({"day_of_month": ""}, "day_of_month", "Pick the day of the month it falls due."),
         ({"cadence": "weekly", "weekday": ""}, "weekday", "Pick the day of the week it falls due."),
