@@ -109,8 +109,11 @@ def spend_by_member(*, household: Household, period: Period) -> list[Slice]:
     slices = [
         Slice(str(m.pk), m.name, rows.get(m.pk, ZERO), _share(rows.get(m.pk, ZERO), whole)) for m in members
     ]
-    if rows.get(None):
-        slices.append(Slice("", "Former members", rows[None], _share(rows[None], whole)))
+    # What people who left paid (removed, account deleted, or no one linked) stays in the picture.
+    current = {m.pk for m in members}
+    former = sum((total for pk, total in rows.items() if pk not in current), ZERO)
+    if former:
+        slices.append(Slice("", "Former members", former, _share(former, whole)))
     return sorted(slices, key=lambda s: (-s.amount, s.label))
 
 

@@ -1,7 +1,7 @@
 from django import forms
 
 from budgets.models import Budget, Occasion, Recipient
-from expenses.forms import AmountField, DateInput, MemberChoiceField, household_members
+from expenses.forms import AmountField, DateInput, MemberChoiceField, active_categories, household_members
 from expenses.models import Category
 from households.models import Household, User
 
@@ -76,8 +76,13 @@ class BudgetForm(forms.Form):
         if exclude is not None:
             parents = parents.exclude(pk=exclude.pk)
         self.fields["parent"].queryset = parents
-        self.fields["category"].queryset = Category.objects.for_household(household).filter(archived=False)
-        self.fields["member"].queryset = household_members(household)
+        # Editing keeps what the budget counts, even an archived category or a former member.
+        self.fields["category"].queryset = active_categories(
+            household, include=exclude.category if exclude is not None else None
+        )
+        self.fields["member"].queryset = household_members(
+            household, include=exclude.member if exclude is not None else None
+        )
         self.fields["recipient"].queryset = Recipient.objects.for_household(household)
         self.fields["occasion"].queryset = Occasion.objects.for_household(household)
 

@@ -66,6 +66,17 @@ class Stage(models.TextChoices):
 
 
 class Budget(HouseholdOwned):
+    """What the household means to spend, and on what (its filters).
+
+    No link may take a budget away or silently widen it (a budget whose filter was nulled would
+    count everything): `category`, `recipient`, `occasion` and `parent` are PROTECT, so whatever
+    removes one of them deals with the budgets first, with history — a category merge moves them
+    to the target, `occasion_delete` deletes the occasion's own budgets (the page says so),
+    `budget_delete` moves a deleted budget's sub-budgets up a level, and recipients have no
+    delete. `member` is SET_NULL for the rare raw delete; the app never deletes a user row
+    (`account_delete` keeps it), so a budget for what a former member paid keeps counting it.
+    """
+
     class Period(models.TextChoices):
         MONTHLY = "monthly", "Monthly"
         YEARLY = "yearly", "Yearly"
@@ -81,20 +92,20 @@ class Budget(HouseholdOwned):
     start_date = models.DateField(null=True, blank=True, help_text="For a one-off budget.")
     end_date = models.DateField(null=True, blank=True, help_text="For a one-off budget.")
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
     measure = models.CharField(max_length=10, choices=Measure.choices, default=Measure.EXPENSES)
     category = models.ForeignKey(
-        "expenses.Category", on_delete=models.CASCADE, null=True, blank=True, related_name="budgets"
+        "expenses.Category", on_delete=models.PROTECT, null=True, blank=True, related_name="budgets"
     )
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recipient = models.ForeignKey(
-        Recipient, on_delete=models.CASCADE, null=True, blank=True, related_name="budgets"
+        Recipient, on_delete=models.PROTECT, null=True, blank=True, related_name="budgets"
     )
     occasion = models.ForeignKey(
-        Occasion, on_delete=models.CASCADE, null=True, blank=True, related_name="budgets"
+        Occasion, on_delete=models.PROTECT, null=True, blank=True, related_name="budgets"
     )
     thresholds = models.JSONField(default=default_thresholds, blank=True)
     position = models.PositiveIntegerField(default=0)
@@ -126,9 +137,13 @@ class Budget(HouseholdOwned):
 
 
 class BudgetAlert(HouseholdOwned):
-    """A budget crossed a threshold in a period: raised once per budget, period and threshold."""
+    """A budget crossed a threshold in a period: raised once per budget, period and threshold.
 
-    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="alerts")
+    An alert outlives its budget: `budget` is SET_NULL and `budget_name` keeps what it was called.
+    """
+
+    budget = models.ForeignKey(Budget, on_delete=models.SET_NULL, null=True, related_name="alerts")
+    budget_name = models.CharField(max_length=120, blank=True)
     period_start = models.DateField()
     threshold = models.PositiveSmallIntegerField()
     # A sum of amounts: wide enough for any sum of legal amounts (households.money).
@@ -146,5 +161,10 @@ class BudgetAlert(HouseholdOwned):
         ]
         indexes = [models.Index(fields=["household", "read", "-created_at"], name="alert_unread")]
 
+    def save(self, *args, **kwargs):
+        if self.budget is not None and not self.budget_name:
+            self.budget_name = self.budget.name
+        super().save(*args, **kwargs)
+
     def __str__(self) -> str:
-        return f"{self.budget} reached {self.threshold}%"
+        return f"{self.budget or self.budget_name} reached {self.threshold}%"

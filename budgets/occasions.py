@@ -135,11 +135,21 @@ def occasion_delete(*, household: Household, user: User, occasion: Occasion) -> 
         default_user=user,
         default_change_reason=f"Occasion “{occasion.name}” deleted",
     )
-    budgets = list(Budget.objects.for_household(household).filter(occasion=occasion))
-    ids = {b.pk for b in budgets}
-    for budget in budgets:
-        if budget.parent_id not in ids:  # the others go with their parent
-            budget_delete(household=household, user=user, budget=budget)
+    # The occasion's budgets go with it, as the page says: those that count its items and the
+    # sub-budgets inside them (per recipient, per category), deepest first, each with a history
+    # entry. Its alerts stay, and its items stay (above), so no money entered is lost.
+    parents = dict(Budget.objects.for_household(household).values_list("pk", "parent_id"))
+    own = set(Budget.objects.for_household(household).filter(occasion=occasion).values_list("pk", flat=True))
+
+    def lineage(pk) -> list:
+        chain = [pk]
+        while parents.get(chain[-1]) is not None:
+            chain.append(parents[chain[-1]])
+        return chain
+
+    doomed = [pk for pk in parents if own & set(lineage(pk))]
+    for pk in sorted(doomed, key=lambda pk: -len(lineage(pk))):
+        budget_delete(household=household, user=user, budget=Budget(pk=pk))
     topic = occasion_topic(occasion)
     occasion.delete()
     publish(household, "occasions", topic, "expenses", "budgets", "dashboard")

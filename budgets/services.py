@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from simple_history.utils import bulk_update_with_history
 
 from budgets.models import Budget, BudgetAlert, Recipient
 from budgets.selectors import statuses
@@ -49,7 +50,11 @@ def _apply(household: Household, budget: Budget, fields: dict) -> None:
         occasion=fields.get("occasion"),
     )
     member = fields.get("member")
-    if member is not None and not Membership.objects.filter(household=household, user=member).exists():
+    if (
+        member is not None
+        and member.pk != budget.member_id  # a former member the budget already counts stays
+        and not Membership.objects.filter(household=household, user=member).exists()
+    ):
         raise ValidationError({"member": "Pick a member of this household."})
     fields["amount"] = check_amount(fields.get("amount"), allow_zero=True)
     if budget.pk and parent is not None:
@@ -103,12 +108,20 @@ def budget_update(*, household: Household, user: User, budget: Budget, **fields)
 
 
 @transaction.atomic
-def budget_delete(*, household: Household, user: User, budget: Budget) -> None:
-    """Delete a budget and its sub-budgets (expenses are never touched)."""
+def budget_delete(*, household: Household, user: User, budget: Budget) -> list[Budget]:
+    """Delete one budget. Expenses are never touched, its alerts stay (they keep its name), and
+    its sub-budgets move up to its parent (or to the top level), with history; returns them."""
+    budget = Budget.objects.select_for_update().get(pk=budget.pk, household=household)
+    children = list(Budget.objects.for_household(household).filter(parent=budget))
+    for child in children:
+        child.parent = budget.parent
+        child._change_reason = f"Moved up: the budget “{budget.name}” it sat in was deleted"
+    bulk_update_with_history(children, Budget, ["parent"], default_user=user)
     budget_id = budget.pk
     budget._history_user = user
     budget.delete()
-    publish(household, "budgets", f"budget-{budget_id}", "dashboard")
+    publish(household, "budgets", f"budget-{budget_id}", "dashboard", "alerts")
+    return children
 
 
 @transaction.atomic

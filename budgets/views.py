@@ -180,8 +180,13 @@ def budget_edit(request, pk):
 @require_POST
 def budget_delete(request, pk):
     budget = _get_budget(request, pk)
-    services.budget_delete(household=request.household, user=request.user, budget=budget)
-    messages.success(request, f"Deleted the budget “{budget.name}”. No expense was changed.")
+    moved = services.budget_delete(household=request.household, user=request.user, budget=budget)
+    note = ""
+    if moved:
+        names = ", ".join(f"“{child.name}”" for child in moved)
+        where = f"“{budget.parent.name}”" if budget.parent_id else "the top level"
+        note = f" Its sub-budgets {names} moved up to {where}."
+    messages.success(request, f"Deleted the budget “{budget.name}”. No expense was changed.{note}")
     return redirect("budgets")
 
 

@@ -2,10 +2,12 @@ import re
 from datetime import date
 
 from django import forms
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from expenses.models import Category, ExpenseStatus
 from households.models import Household, User
 from households.money import AmountError, read_amount
+from households.templatetags.hearth import FORMER_MEMBER
 
 
 class AmountField(forms.CharField):
@@ -45,11 +47,21 @@ class DateInput(forms.DateInput):
 
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.name
+        if not obj.name:
+            return FORMER_MEMBER
+        if getattr(obj, "is_current_member", True):
+            return obj.name
+        return f"{obj.name} ({FORMER_MEMBER})"
 
 
-def household_members(household: Household):
-    return User.objects.filter(membership__household=household).order_by("name")
+def household_members(household: Household, include: User | None = None):
+    """The household's members; with `include`, also the person a row names now, though they left
+    (so editing the row keeps them instead of silently picking someone else)."""
+    now = Q(membership__household=household)
+    people = User.objects.filter(now | Q(pk=include.pk) if include is not None else now)
+    return people.annotate(is_current_member=ExpressionWrapper(now, output_field=BooleanField())).order_by(
+        "name"
+    )
 
 
 def active_categories(household: Household, include=None):
@@ -70,11 +82,11 @@ class ExpenseForm(forms.Form):
     status = forms.ChoiceField(choices=ExpenseStatus.choices, initial=ExpenseStatus.PAID)
     due_date = forms.DateField(widget=DateInput, required=False, label="Due date")
 
-    def __init__(self, *args, household: Household, current_category=None, **kwargs):
+    def __init__(self, *args, household: Household, current_category=None, current_paid_by=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.household = household
         self.fields["category"].queryset = active_categories(household, include=current_category)
-        self.fields["paid_by"].queryset = household_members(household)
+        self.fields["paid_by"].queryset = household_members(household, include=current_paid_by)
 
     def clean_due_date(self):
         due = self.cleaned_data.get("due_date")

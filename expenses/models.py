@@ -93,6 +93,14 @@ class ExpenseQuerySet(HouseholdQuerySet):
 
 
 class Expense(HouseholdOwned):
+    """What the household spent or plans to spend.
+
+    Its links never take it away: `category` is PROTECT (a category is archived, never deleted
+    while used; a merge moves its expenses first); `paid_by`/`logged_by` are SET_NULL, though the
+    app never deletes a user row (`account_delete` keeps it, shown as "former member");
+    `occasion`/`recipient` are SET_NULL (deleting an occasion detaches its items, with history).
+    """
+
     amount = money_field()
     currency = models.CharField(max_length=3)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="expenses")
@@ -160,7 +168,11 @@ class Cadence(models.TextChoices):
 
 
 class RecurringRule(HouseholdOwned):
-    """A template that makes a draft on every occurrence of its cadence."""
+    """A template that makes a draft on every occurrence of its cadence.
+
+    `category` is PROTECT (a merge moves rules first); `paid_by`/`created_by` SET_NULL (a
+    departed payer makes drafts that ask who paid).
+    """
 
     amount = money_field()
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
@@ -229,7 +241,12 @@ class DraftState(models.TextChoices):
 
 
 class ExpenseDraft(HouseholdOwned):
-    """What the chat, a recurring rule or an import proposes. Never counts in any total."""
+    """What the chat, a recurring rule or an import proposes. Never counts in any total.
+
+    Every link is SET_NULL: a draft outlives its category (then it asks for one), its payer, the
+    expense it became or duplicates (purged from the trash), its rule (`rule_delete` keeps the
+    drafts), its chat message and its import batch (an operator may delete a batch's file).
+    """
 
     raw_text = models.TextField(blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.CHAT)
@@ -255,7 +272,7 @@ class ExpenseDraft(HouseholdOwned):
     )
     occurrence_date = models.DateField(null=True, blank=True)
     import_batch = models.ForeignKey(
-        ImportBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="drafts"
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="drafts"
     )
     import_row = models.PositiveIntegerField(null=True, blank=True)
     duplicate_of = models.ForeignKey(
@@ -285,7 +302,11 @@ class ExpenseDraft(HouseholdOwned):
 
 
 class ChatMessage(HouseholdOwned):
-    """One line of the household's chat: a member's message, or Hearth's reply to it."""
+    """One line of the household's chat: a member's message, or Hearth's reply to it.
+
+    `author` is SET_NULL ("a former member"); `reply_to` is SET_NULL, so a reply outlives the
+    message it answers.
+    """
 
     class Role(models.TextChoices):
         MEMBER = "member", "Member"
@@ -297,7 +318,7 @@ class ChatMessage(HouseholdOwned):
     )
     text = models.TextField()
     reply_to = models.OneToOneField(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="reply"
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reply"
     )
 
     class Meta:

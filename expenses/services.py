@@ -20,7 +20,6 @@ from expenses.models import (
     Expense,
     ExpenseDraft,
     ExpenseStatus,
-    RecurringRule,
     Source,
 )
 from households.live import publish
@@ -97,23 +96,53 @@ def category_set_archived(
     return category
 
 
+def _category_links():
+    """Every foreign key to Category from a row the household owns (expenses, drafts, rules,
+    budgets, and whatever points at a category next), read from the models, not listed by hand."""
+    for relation in Category._meta.get_fields(include_hidden=True):
+        if not (relation.is_relation and relation.auto_created and not relation.concrete):
+            continue  # only the reverse side of foreign keys pointing here
+        model = relation.related_model
+        if relation.many_to_many or _is_history(model):
+            continue  # history rows keep naming the category they were written with
+        yield model, relation.field.name
+
+
+def _is_history(model) -> bool:
+    return hasattr(model, "instance_type")  # simple-history's Historical* models
+
+
 @transaction.atomic
 def category_merge(*, household: Household, user: User, source: Category, target: Category) -> int:
-    """Move every expense, draft and rule of `source` to `target`, then remove `source`."""
+    """Move everything that points at `source` to `target`, then remove `source`.
+
+    Expenses, budgets and every other row with history get a history entry for the move;
+    drafts and rules are moved in place. Returns how many expenses moved.
+    """
     if source.pk == target.pk:
         raise ValidationError({"target": "Pick a different category to merge into."})
     if source.household_id != household.pk or target.household_id != household.pk:
         raise ValidationError({"target": "Pick one of this household's categories."})
-    expenses = list(Expense.objects.for_household(household).filter(category=source))
-    for expense in expenses:
-        expense.category = target
-        expense._change_reason = f"Category {source.name} merged into {target.name}"
-    bulk_update_with_history(expenses, Expense, ["category"], batch_size=500, default_user=user)
-    ExpenseDraft.objects.for_household(household).filter(category=source).update(category=target)
-    RecurringRule.objects.for_household(household).filter(category=source).update(category=target)
-    source.delete()
+    reason = f"Category {source.name} merged into {target.name}"
+    moved_expenses = 0
+    for model, field_name in _category_links():
+        rows = model._default_manager.filter(household=household, **{field_name: source})
+        if hasattr(model, "history"):
+            rows = list(rows)
+            for row in rows:
+                setattr(row, field_name, target)
+                row._change_reason = reason
+            bulk_update_with_history(rows, model, [field_name], batch_size=500, default_user=user)
+            count = len(rows)
+        else:
+            count = rows.update(**{field_name: target})
+        if model is Expense:
+            moved_expenses = count
+    source._history_user = user
+    source._change_reason = reason
+    source.delete()  # nothing points at it now; a link missed would be PROTECT's error, not a loss
     publish(household, "categories", *LEDGER_TOPICS)
-    return len(expenses)
+    return moved_expenses
 
 
 # ---------------------------------------------------------------- expenses
@@ -127,8 +156,13 @@ def check_amount(amount: Decimal | None, field_name: str = "amount", *, allow_ze
         raise ValidationError({field_name: exc.message}, code=exc.code) from None
 
 
-def _check_member(household: Household, user: User | None, field_name: str = "paid_by") -> None:
-    if user is not None and not Membership.objects.filter(household=household, user=user).exists():
+def _check_member(
+    household: Household, user: User | None, field_name: str = "paid_by", *, kept_id=None
+) -> None:
+    """`user` must be a member now, unless it is `kept_id`: the former member a row already names."""
+    if user is None or user.pk == kept_id:
+        return
+    if not Membership.objects.filter(household=household, user=user).exists():
         raise ValidationError({field_name: "Pick a member of this household."})
 
 
@@ -153,7 +187,7 @@ class ExpenseData:
 
 def _apply(household: Household, expense: Expense, data: ExpenseData) -> None:
     _check_category(household, data.category)
-    _check_member(household, data.paid_by)
+    _check_member(household, data.paid_by, kept_id=expense.paid_by_id)
     if data.status not in ExpenseStatus.values:
         raise ValidationError({"status": "Choose planned or paid."})
     expense.amount = check_amount(data.amount)

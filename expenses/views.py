@@ -165,6 +165,7 @@ def expense_edit(request, pk):
         request.POST or None,
         household=request.household,
         current_category=expense.category,
+        current_paid_by=expense.paid_by,
         initial=initial,
         prefix=f"e{expense.pk.hex[:8]}",
     )

@@ -120,7 +120,13 @@ class HouseholdQuerySet(models.QuerySet):
 
 
 class HouseholdOwned(models.Model):
-    """Base of every row that belongs to one household: a UUID key and the household."""
+    """Base of every row that belongs to one household: a UUID key and the household.
+
+    `household` is the one CASCADE a household's data has: Hearth itself never deletes a
+    household; an operator deleting a whole household in the admin deletes everything in it, on
+    purpose. Every other link between household rows (and to a user) keeps the row: see
+    `tests/test_no_cascade_loss.py`, which fails on a new CASCADE nobody justified.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
@@ -141,6 +147,8 @@ class Role(models.TextChoices):
 
 class Membership(HouseholdOwned):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="memberships")
+    # A membership is the person's seat, nothing they entered: it ends with the person. The app
+    # never deletes a user row (`account_delete` empties it and ends the membership first).
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
 

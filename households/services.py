@@ -1,6 +1,7 @@
 """Writes on households, memberships and accounts."""
 
 import re
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -179,8 +180,22 @@ def membership_remove(*, household: Household, actor: User, membership: Membersh
 
 @transaction.atomic
 def account_delete(*, user: User) -> None:
-    """Delete an account: it leaves its household first (last-admin rule, sockets closed)."""
+    """Delete an account: it leaves its household first (last-admin rule, sockets closed), then
+    everything that names the person goes (name, email, password, permissions) and it can never
+    sign in again; the email address is free for a new sign-up.
+
+    The row itself stays, empty. What the household entered keeps pointing at the same former
+    member: their expenses stay theirs in "by member", and a budget for what they paid keeps
+    counting exactly that (deleting the row would null the budget's member and turn it into a
+    budget for everyone). Pages show such a row as "former member" (`member_label`).
+    """
     membership = Membership.objects.select_related("household").filter(user=user).first()
     if membership is not None:
         membership_remove(household=membership.household, actor=user, membership=membership)
-    user.delete()
+    user.email = f"deleted-{uuid.uuid4().hex}@deleted.invalid"
+    user.name = ""
+    user.set_unusable_password()  # also ends every session: their auth hash no longer matches
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()

@@ -1,4 +1,4 @@
-"""Template helpers every page uses: money in the household's currency and locale."""
+"""Template helpers every page uses: money in the household's currency and locale, members' names."""
 
 from decimal import Decimal, localcontext
 
@@ -21,6 +21,41 @@ def format_money(amount, household, *, currency: str | None = None) -> str:
 def money(amount, household):
     """{{ expense.amount|money:household }} → ₹1,20,000.00 for an en_IN household."""
     return format_money(amount, household)
+
+
+FORMER_MEMBER = "former member"
+
+
+def household_member_ids(household) -> frozenset:
+    """The ids of the household's members now, read once per household object (one per request)."""
+    ids = household.__dict__.get("_member_ids")
+    if ids is None:
+        from households.models import Membership
+
+        ids = frozenset(Membership.objects.filter(household=household).values_list("user_id", flat=True))
+        household.__dict__["_member_ids"] = ids
+    return ids
+
+
+def member_label(user, household) -> str:
+    """A person as the household's pages name them.
+
+    Rows keep pointing at people who left (removed, or their account deleted: `account_delete`
+    empties the account but keeps the row), so every page says who it was without losing the
+    row: the name while they are a member, "Ravi (former member)" after they left, "former
+    member" when the account was deleted (no name) or nobody is linked any more.
+    """
+    if user is None or not user.name:
+        return FORMER_MEMBER
+    if household is None or user.pk in household_member_ids(household):
+        return user.name
+    return f"{user.name} ({FORMER_MEMBER})"
+
+
+@register.filter
+def member_name(user, household):
+    """{{ expense.paid_by|member_name:household }} → "Ravi", "Ravi (former member)", "former member"."""
+    return member_label(user, household)
 
 
 @register.filter
