@@ -1,6 +1,5 @@
 """The dashboard at /: where the money went this month, from analysis.selectors only."""
 
-import re
 from datetime import date
 
 from django.shortcuts import render
@@ -9,16 +8,11 @@ from django.views.decorators.http import require_GET
 from analysis import selectors
 from budgets.selectors import month_period
 from households.access import wants_fragment
+from households.periods import month_param
 
 
 def _chosen_month(request) -> date:
-    raw = request.GET.get("month") or ""
-    if re.fullmatch(r"\d{4}-\d{2}", raw):
-        try:
-            return date.fromisoformat(f"{raw}-01")
-        except ValueError:
-            pass
-    return request.household.today().replace(day=1)
+    return month_param(request, request.household.today().replace(day=1))
 
 
 def _bars(slices) -> list[dict]:

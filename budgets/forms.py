@@ -4,6 +4,7 @@ from budgets.models import Budget, Occasion, Recipient
 from expenses.forms import AmountField, DateInput, MemberChoiceField, active_categories, household_members
 from expenses.models import Category
 from households.models import Household, User
+from households.periods import DateField
 
 
 class BudgetAmountField(AmountField):
@@ -45,12 +46,8 @@ class BudgetForm(forms.Form):
         help_text="A sub-budget takes its parent's period and counts only what the parent counts.",
     )
     period = forms.ChoiceField(choices=Budget.Period.choices, initial=Budget.Period.MONTHLY)
-    start_date = forms.DateField(
-        widget=DateInput, required=False, label="From", help_text="For a one-off budget."
-    )
-    end_date = forms.DateField(
-        widget=DateInput, required=False, label="To", help_text="For a one-off budget."
-    )
+    start_date = DateField(widget=DateInput, required=False, label="From", help_text="For a one-off budget.")
+    end_date = DateField(widget=DateInput, required=False, label="To", help_text="For a one-off budget.")
     category = forms.ModelChoiceField(
         queryset=Category.objects.none(), required=False, empty_label="Any category"
     )
@@ -103,7 +100,7 @@ class ContextForm(forms.Form):
     paid_by = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     occasion = forms.ModelChoiceField(queryset=Occasion.objects.none(), required=False)
     recipient = forms.ModelChoiceField(queryset=Recipient.objects.none(), required=False)
-    date = forms.DateField(required=False)
+    date = DateField(required=False)
 
     def __init__(self, *args, household: Household, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,13 +6,14 @@ from budgets.wedding import TemplateRow
 from expenses.forms import AmountField, DateInput, active_categories
 from expenses.models import Category
 from households.models import Household
+from households.periods import DateField
 from households.templatetags.hearth import format_money
 
 
 class OccasionForm(forms.Form):
     name = forms.CharField(max_length=120, widget=forms.TextInput(attrs={"placeholder": "Diwali"}))
     kind = forms.ChoiceField(choices=Occasion.Kind.choices, initial=Occasion.Kind.OTHER)
-    date = forms.DateField(widget=DateInput)
+    date = DateField(widget=DateInput)
     amount = BudgetAmountField(label="Budget", help_text="What you mean to spend on it, all in.")
     notes = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), label="Notes"
@@ -78,7 +79,7 @@ class ItemForm(forms.Form):
         label="Column",
         help_text="Idea and To buy count as planned; Bought and Given as spent.",
     )
-    date = forms.DateField(widget=DateInput)
+    date = DateField(widget=DateInput)
 
     def __init__(self, *args, household: Household, occasion: Occasion, today: date, **kwargs):
         kwargs.setdefault("prefix", "item")

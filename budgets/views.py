@@ -1,4 +1,3 @@
-import re
 from datetime import date
 
 from django.contrib import messages
@@ -10,22 +9,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from budgets import selectors, services
 from budgets.forms import BudgetForm, ContextForm
 from budgets.models import Budget, BudgetAlert
-from households.access import wants_fragment
+from households.access import parse_uuid, wants_fragment
+from households.periods import day_param, month_param
 from households.views import add_errors
 
 
 def chosen_day(request) -> date:
     """The day whose period the meters show: ?on=YYYY-MM-DD or ?month=YYYY-MM, else today."""
-    raw = request.GET.get("on") or ""
-    month = request.GET.get("month") or ""
-    try:
-        if raw:
-            return date.fromisoformat(raw)
-        if re.fullmatch(r"\d{4}-\d{2}", month):
-            return date.fromisoformat(f"{month}-01")
-    except ValueError:
-        pass
-    return request.household.today()
+    today = request.household.today()
+    if request.GET.get("on"):
+        return day_param(request, today)
+    return month_param(request, today)
 
 
 def _all_budgets(household):
@@ -78,12 +72,10 @@ def budget_list(request):
 def budget_new(request):
     initial = {}
     if parent_id := request.GET.get("parent"):
-        parent = (
-            Budget.objects.for_household(request.household).filter(pk=parent_id).first()
-            if _is_uuid(parent_id)
-            else None
+        pk = parse_uuid(parent_id)
+        initial["parent"] = (
+            Budget.objects.for_household(request.household).filter(pk=pk).first() if pk else None
         )
-        initial["parent"] = parent
     form = BudgetForm(request.POST or None, household=request.household, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,10 +89,6 @@ def budget_new(request):
             messages.success(request, f"Budget “{budget.name}” saved.")
             return redirect("budgets")
     return render(request, "budgets/form.html", {"form": form, "budget": None})
-
-
-def _is_uuid(value: str) -> bool:
-    return bool(re.fullmatch(r"[0-9a-fA-F-]{32,36}", value))
 
 
 def _warn_if_children_exceed(request, budget: Budget) -> None:

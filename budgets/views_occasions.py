@@ -1,4 +1,3 @@
-import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,7 +13,7 @@ from budgets.models import Budget, Occasion, Recipient
 from budgets.services import recipient_create
 from budgets.wedding import template_rows, wedding_template_apply
 from expenses.models import Expense
-from households.access import wants_fragment
+from households.access import parse_uuid, wants_fragment
 from households.templatetags.hearth import format_money
 from households.views import add_errors
 
@@ -62,8 +61,8 @@ def _view_params(source) -> dict:
     params = {}
     if source.get("view") == "list":
         params["view"] = "list"
-    if _is_uuid(sub := source.get("sub")):
-        params["sub"] = sub
+    if sub := parse_uuid(source.get("sub")):
+        params["sub"] = str(sub)
     return params
 
 
@@ -88,14 +87,6 @@ def _detail_context(request, occasion: Occasion, params: dict, **extra) -> dict:
         context["sub_form"] = SubBudgetForm(household=request.household)
     context.update(extra)
     return context
-
-
-def _is_uuid(value) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except (TypeError, ValueError):
-        return False
-    return True
 
 
 def _detail_url(occasion: Occasion, params: dict, anchor: str = "") -> str:

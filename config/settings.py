@@ -1,5 +1,6 @@
 """Hearth settings, read from the environment (see the README's configuration table)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -15,7 +16,7 @@ env = environ.Env(
     CSRF_TRUSTED_ORIGINS=(list, []),
     REDIS_URL=(str, ""),
     APP_ENCRYPTION_KEYS=(list, []),
-    EMAIL_URL=(str, "consolemail://"),
+    EMAIL_URL=(str, ""),
     DEFAULT_FROM_EMAIL=(str, "Hearth <hearth@localhost>"),
     SECURE_SSL_REDIRECT=(bool, False),
 )
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "channels",
     "django_htmx",
     "simple_history",
+    "axes",
     "households",
     "expenses",
     "budgets",
@@ -67,12 +69,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "households.security.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "households.middleware.CurrentHouseholdMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: it turns a sign-in refused for too many failures into the login page with the reason.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -151,6 +156,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one account, or
+# from one address, signing in is paused for the cool-off, on the login page and the admin's alike.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=8)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "households.security.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# Behind a reverse proxy that sets X-Forwarded-For, set AXES_PROXY_COUNT to the number of proxies.
+if env.int("AXES_PROXY_COUNT", default=0):
+    AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT")
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -174,7 +196,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Mail: EMAIL_URL (smtp+tls://user:password@host:587, consolemail://) becomes the default mailer.
-_email = env.email_url("EMAIL_URL")
+# Password-reset links are mail: printed to the log they let anyone who reads the log take over any
+# account, so outside DEBUG the console mailer must be chosen explicitly, never fallen into.
+if not env("EMAIL_URL") and not DEBUG:
+    raise ImproperlyConfigured(
+        "EMAIL_URL is not set. Hearth sends password-reset links by mail: set EMAIL_URL to your "
+        "SMTP server (for example smtp+tls://user:password@smtp.example.com:587), or set "
+        "EMAIL_URL=consolemail:// to print mail to the server log on purpose (anyone who can "
+        "read that log can then reset any password), or set DEBUG=true for local development."
+    )
+_email = environ.Env.email_url_config(env("EMAIL_URL") or "consolemail://")
 MAILERS = {
     "default": {
         "BACKEND": _email["EMAIL_BACKEND"],
@@ -218,6 +249,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

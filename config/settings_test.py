@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("EMAIL_URL", "consolemail://")  # replaced by the locmem mailer below
 
 from config.settings import *  # noqa: F403
 from config.settings import Q_CLUSTER, STORAGES
@@ -19,3 +20,4 @@ WHITENOISE_AUTOREFRESH = True
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+AXES_VERBOSE = False

@@ -31,6 +31,7 @@ from expenses.services import DraftData, _draft_apply
 from households.live import publish
 from households.models import Household, Membership, User
 from households.money import AmountError, read_amount, to_decimal
+from households.periods import RANGE_TEXT, in_range
 from households.templatetags.hearth import format_money
 
 logger = logging.getLogger(__name__)
@@ -189,7 +190,7 @@ def read_upload(name: str, content_type: str, size: int, data: bytes) -> ParsedU
     if not name.lower().endswith(".csv") and content_type not in ("text/csv", "application/csv"):
         raise UploadError("Upload a .csv file: most banks offer “CSV” among their download formats.")
     text = decode(data).rstrip("\x1a")  # a DOS end-of-file mark
-    if _looks_binary(text):
+    if _looks_binary(text) or "\x00" in text:  # NUL: binary, or broken UTF-16 (no database stores it)
         raise UploadError(
             "This looks like a binary file (a spreadsheet or a PDF?), not CSV text. "
             "Save or export it as CSV and upload that."
@@ -250,9 +251,12 @@ def parse_date(value: str, date_format: str) -> date:
     for candidate in (value, _TRAILING_TIME.sub("", value)):
         for pattern in fmt.patterns:
             try:
-                return datetime.strptime(candidate, pattern).date()
+                day = datetime.strptime(candidate, pattern).date()
             except ValueError:
                 continue
+            if not in_range(day):
+                raise RowError(f"the date “{value[:40]}” is not between {RANGE_TEXT}")
+            return day
     raise RowError(f"the date “{value[:40]}” is not a {date_format} date")
 
 
@@ -485,7 +489,7 @@ def import_batch_start(*, household: Household, user: User, batch: ImportBatch, 
     Starting twice (a double submit) imports once: only a batch still waiting for its mapping starts.
     """
     mapping = {**batch.mapping, **mapping}
-    total = sum(1 for _ in data_rows(batch.content, mapping["delimiter"], mapping["has_header"]))
+    total = sum(1 for _ in data_rows(batch.content, mapping.get("delimiter", ","), mapping["has_header"]))
     background = total >= BACKGROUND_ROWS
     state = ImportBatch.State.QUEUED if background else ImportBatch.State.RUNNING
     started = (
@@ -554,7 +558,9 @@ def import_batch_run(*, batch: ImportBatch) -> ImportBatch:
         mapping=batch.mapping,
     )
     try:
-        rows = list(data_rows(batch.content, batch.mapping["delimiter"], batch.mapping["has_header"]))
+        rows = list(
+            data_rows(batch.content, batch.mapping.get("delimiter", ","), batch.mapping["has_header"])
+        )
         for start in range(batch.processed_rows, len(rows), CHUNK_ROWS):
             _import_chunk(context, rows[start : start + CHUNK_ROWS])
     except Exception:

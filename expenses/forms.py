@@ -7,6 +7,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from expenses.models import Category, ExpenseStatus
 from households.models import Household, User
 from households.money import AmountError, read_amount
+from households.periods import DateField, MonthField
 from households.templatetags.hearth import FORMER_MEMBER
 
 
@@ -77,10 +78,10 @@ class ExpenseForm(forms.Form):
     amount = AmountField()
     description = forms.CharField(max_length=200, required=False)
     category = forms.ModelChoiceField(queryset=Category.objects.none(), empty_label=None)
-    date = forms.DateField(widget=DateInput)
+    date = DateField(widget=DateInput)
     paid_by = MemberChoiceField(queryset=User.objects.none(), empty_label=None, label="Paid by")
     status = forms.ChoiceField(choices=ExpenseStatus.choices, initial=ExpenseStatus.PAID)
-    due_date = forms.DateField(widget=DateInput, required=False, label="Due date")
+    due_date = DateField(widget=DateInput, required=False, label="Due date")
 
     def __init__(self, *args, household: Household, current_category=None, current_paid_by=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,10 +102,10 @@ class DraftForm(forms.Form):
     amount = AmountField(required=False)
     description = forms.CharField(max_length=200, required=False)
     category = forms.ModelChoiceField(queryset=Category.objects.none(), required=False)
-    date = forms.DateField(widget=DateInput, required=False)
+    date = DateField(widget=DateInput, required=False)
     paid_by = MemberChoiceField(queryset=User.objects.none(), required=False, label="Paid by")
     status = forms.ChoiceField(choices=ExpenseStatus.choices, initial=ExpenseStatus.PAID)
-    due_date = forms.DateField(widget=DateInput, required=False, label="Due date")
+    due_date = DateField(widget=DateInput, required=False, label="Due date")
 
     def __init__(self, *args, household: Household, pickers: tuple[list, list] | None = None, **kwargs):
         """`pickers` (categories, members), loaded once, lets a page of cards render without a
@@ -145,9 +146,9 @@ class ExpenseFilterForm(forms.Form):
     """The expense list's filters, read from the query string (bookmarkable)."""
 
     q = forms.CharField(required=False, label="Search", max_length=100)
-    month = forms.CharField(required=False, widget=forms.TextInput(attrs={"type": "month"}))
-    start = forms.DateField(widget=DateInput, required=False, label="From")
-    end = forms.DateField(widget=DateInput, required=False, label="To")
+    month = MonthField(required=False, widget=forms.TextInput(attrs={"type": "month"}))
+    start = DateField(widget=DateInput, required=False, label="From")
+    end = DateField(widget=DateInput, required=False, label="To")
     category = forms.ModelChoiceField(
         queryset=Category.objects.none(), required=False, empty_label="All categories"
     )
@@ -163,15 +164,6 @@ class ExpenseFilterForm(forms.Form):
         self.fields["category"].queryset = Category.objects.for_household(household).order_by("name")
         self.fields["member"].queryset = household_members(household)
         self.fields["budget"].queryset = Budget.objects.for_household(household)
-
-    def clean_month(self):
-        value = self.cleaned_data.get("month")
-        if not value:
-            return None
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})", value.strip())
-        if not match or not 1 <= int(match[2]) <= 12:
-            raise forms.ValidationError("Pick a month like 2026-03.")
-        return date(int(match[1]), int(match[2]), 1)
 
 
 class ChatForm(forms.Form):

@@ -21,7 +21,7 @@ from expenses.forms import (
 )
 from expenses.models import Category, ChatMessage, Expense, ExpenseDraft, ExpenseStatus
 from expenses.services import DraftData, DraftNotPending, ExpenseData
-from households.access import wants_fragment
+from households.access import next_url, redirect_next, wants_fragment
 from households.views import add_errors
 
 PAGE_SIZE = 50
@@ -201,7 +201,7 @@ def expense_mark_paid(request, pk):
     if wants_fragment(request):
         return _row(request, _get_expense(request, expense.pk), flash="Marked paid")
     messages.success(request, "Marked as paid.")
-    return redirect(request.POST.get("next") or "expenses")
+    return redirect_next(request, "expenses")
 
 
 @require_POST
@@ -227,7 +227,7 @@ def expense_restore(request, pk):
     if wants_fragment(request):
         return HttpResponse("")
     messages.success(request, "Restored.")
-    return redirect(request.POST.get("next") or "trash")
+    return redirect_next(request, "trash")
 
 
 @require_GET
@@ -335,10 +335,10 @@ def draft_confirm(request, pk):
                     {"draft": _get_draft(request, pk), "expense": expense},
                 )
             messages.success(request, "Saved to the ledger.")
-            return redirect(request.POST.get("next") or "inbox")
+            return redirect_next(request, "inbox")
     if error and not wants_fragment(request):
         messages.info(request, error)
-        return redirect(request.POST.get("next") or "inbox")
+        return redirect_next(request, "inbox")
     if error:
         return _card(request, _get_draft(request, pk), notice=error)
     if wants_fragment(request):
@@ -359,11 +359,11 @@ def draft_discard(request, pk):
         if wants_fragment(request):
             return _card(request, draft, notice=exc.messages[0])
         messages.info(request, exc.messages[0])
-        return redirect(request.POST.get("next") or "inbox")
+        return redirect_next(request, "inbox")
     if wants_fragment(request):
         return render(request, "expenses/inbox.html#draft-discarded", {"draft": draft})
     messages.success(request, "Draft discarded.")
-    return redirect(request.POST.get("next") or "inbox")
+    return redirect_next(request, "inbox")
 
 
 @require_POST
@@ -375,7 +375,7 @@ def draft_undo(request, pk):
     if wants_fragment(request):
         return render(request, "expenses/inbox.html#draft-undone", {"draft": draft})
     messages.success(request, "Moved to the trash.")
-    return redirect(request.POST.get("next") or "inbox")
+    return redirect_next(request, "inbox")
 
 
 @require_POST
@@ -400,9 +400,9 @@ def drafts_confirm_all(request):
         messages.success(request, f"Saved {len(expenses)} expense{'s' if len(expenses) != 1 else ''}.")
     if wants_fragment(request):
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = request.POST.get("next") or reverse("inbox")
+        response["HX-Redirect"] = next_url(request, "inbox")
         return response
-    return redirect(request.POST.get("next") or "inbox")
+    return redirect_next(request, "inbox")
 
 
 # ---------------------------------------------------------------- categories

@@ -28,6 +28,7 @@ from expenses.recurring import (
 )
 from households.access import VIEWER_REFUSED, wants_fragment
 from households.models import Household, User
+from households.periods import DateField
 from households.views import add_errors
 
 _NONE = [("", "—")]
@@ -92,14 +93,14 @@ class RecurringRuleForm(forms.Form):
         help_text="For yearly rules, with the day of the month: 29 February falls on "
         "28 February in other years.",
     )
-    start_date = forms.DateField(
+    start_date = DateField(
         widget=DateInput,
         label="Starts on",
         help_text="The first date it can fall due. A date in the past makes drafts for the "
         "dates already gone by (up to 400 days back) for you to confirm or discard.",
         error_messages={"required": "Pick the date it starts."},
     )
-    end_date = forms.DateField(
+    end_date = DateField(
         widget=DateInput,
         required=False,
         label="Ends on",

@@ -1,5 +1,6 @@
 """Who may do what: markers read by CurrentHouseholdMiddleware, and the admin check."""
 
+import uuid
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
@@ -40,10 +41,21 @@ def wants_fragment(request) -> bool:
     return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
 
 
+def parse_uuid(value) -> uuid.UUID | None:
+    """A UUID from a query parameter or form value, or None for anything else (never an error)."""
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
 def safe_next(request) -> str:
     """The `next` address of the request if it stays on this site (a relative path, or this host
     over the request's scheme), else "". The one check every view uses before following `next`."""
     url = request.POST.get("next") or request.GET.get("next") or ""
+    # A path ("/expenses/") or a full address: a bare word would be taken for a URL name by redirect().
+    if not url.startswith(("/", "http://", "https://")):
+        return ""
     if url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
