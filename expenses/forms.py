@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from expenses.models import MAX_AMOUNT, Category, ExpenseStatus
+from expenses.services import CHAT_MAX_CHARS, chat_text_problem
 from households.models import Household, User
 
 _AMOUNT_JUNK = re.compile(r"[\s,₹$€£¥]|^(?:rs\.?|inr|usd)", re.IGNORECASE)
@@ -171,15 +172,23 @@ class ExpenseFilterForm(forms.Form):
 class ChatForm(forms.Form):
     text = forms.CharField(
         label="What did you spend?",
-        max_length=2000,
+        # No max_length: the browser's maxlength cuts a long paste silently. The limit is checked
+        # in clean_text, and the text stays in the box with the error next to it.
         widget=forms.Textarea(
             attrs={
-                "rows": 2,
+                "rows": 1,
                 "autofocus": True,
                 "placeholder": "450 groceries yesterday, Ravi paid 1,200 for electricity",
                 "enterkeyhint": "send",
                 "autocomplete": "off",
+                "data-limit": CHAT_MAX_CHARS,  # static/js/chat.js counts against it
             }
         ),
         error_messages={"required": "Type what you spent, like “450 groceries yesterday”."},
     )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if problem := chat_text_problem(text.strip()):
+            raise forms.ValidationError(problem)
+        return text
