@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from expenses import selectors
 from expenses.models import (
     DEFAULT_CATEGORIES,
     MAX_AMOUNT,
@@ -24,7 +25,6 @@ from expenses.models import (
     RecurringRule,
     Source,
 )
-from expenses import selectors
 from households.live import publish
 from households.models import Household, Membership, User
 

@@ -3,7 +3,6 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -537,7 +536,8 @@ def drafts_confirm_all(request):
         elif saved:
             notice = f"Saved {_plural(saved, 'expense')}."
         elif left:
-            notice = f"Nothing was saved: {'the draft needs' if left == 1 else f'all {left:,} need'} something first."
+            who = "the draft needs" if left == 1 else f"all {left:,} need"
+            notice = f"Nothing was saved: {who} something first."
         else:
             notice = "Nothing was waiting: those drafts were already confirmed or discarded."
     message_pk = request.POST.get("message")

@@ -156,7 +156,7 @@ def test_chat_cards_do_not_repeat_the_message(member_client, household):
 def test_confirm_all_in_chat_goes_once_nothing_is_waiting(member_client, household):
     member_client.post("/chat/", {"text": "milk 64, curd 40"})
     reply = ChatMessage.objects.get(household=household, role="hearth")
-    milk, curd = ExpenseDraft.objects.filter(household=household).order_by("created_at")
+    milk, _curd = ExpenseDraft.objects.filter(household=household).order_by("created_at")
     assert "Confirm all ready" in member_client.get("/chat/").content.decode()
     # Confirming one card of two also updates the message's "Confirm all" (out of band): gone.
     html = member_client.post(
