@@ -51,7 +51,8 @@ def test_chat_send_scroll_confirm_and_long_paste(page_for, live_server_url, widt
         """() => {
           const form = document.getElementById('chat-form').getBoundingClientRect().height;
           const bar = document.querySelector('.tabbar');
-          return form + (bar && getComputedStyle(bar).display !== 'none' ? bar.getBoundingClientRect().height : 0);
+          const shown = bar && getComputedStyle(bar).display !== 'none';
+          return form + (shown ? bar.getBoundingClientRect().height : 0);
         }"""
     )
     assert covered < 0.2 * page.viewport_size["height"], f"composer and tab bar cover {covered}px"
