@@ -236,6 +236,34 @@ def test_twenty_concurrent_confirms_make_one_expense(household, member_user):
     assert Expense.objects.filter(household=household).count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_concurrent_confirm_all_ready_make_one_expense_per_draft(household, member_user):
+    from expenses.services import CONFIRM_BATCH, drafts_confirm_ready
+
+    DraftFactory.create_batch(CONFIRM_BATCH + 50, household=household, paid_by=member_user)
+    barrier = threading.Barrier(4)
+    saved = []
+
+    def confirm():
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            drafts = ExpenseDraft.objects.filter(household=household)
+            saved.append(drafts_confirm_ready(household=household, user=member_user, drafts=drafts))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(saved) == CONFIRM_BATCH + 50
+    assert Expense.objects.filter(household=household).count() == CONFIRM_BATCH + 50
+
+
 @pytest.mark.parametrize("size", [10, 3000])
 def test_inbox_query_count_is_flat(member_client, household, member_user, size, django_assert_num_queries):
     """The same queries with 10 or 3,000 pending drafts: the inbox is paged and counted in SQL."""
