@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from expenses.models import Category, ExpenseStatus
+from expenses.services import CHAT_MAX_CHARS, chat_text_problem
 from households.models import Household, User
 from households.money import AmountError, read_amount
 from households.periods import DateField, MonthField
@@ -169,15 +170,23 @@ class ExpenseFilterForm(forms.Form):
 class ChatForm(forms.Form):
     text = forms.CharField(
         label="What did you spend?",
-        max_length=2000,
+        # No max_length: the browser's maxlength cuts a long paste silently. The limit is checked
+        # in clean_text, and the text stays in the box with the error next to it.
         widget=forms.Textarea(
             attrs={
-                "rows": 2,
+                "rows": 1,
                 "autofocus": True,
                 "placeholder": "450 groceries yesterday, Ravi paid 1,200 for electricity",
                 "enterkeyhint": "send",
                 "autocomplete": "off",
+                "data-limit": CHAT_MAX_CHARS,  # static/js/chat.js counts against it
             }
         ),
         error_messages={"required": "Type what you spent, like “450 groceries yesterday”."},
     )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if problem := chat_text_problem(text.strip()):
+            raise forms.ValidationError(problem)
+        return text

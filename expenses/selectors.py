@@ -4,9 +4,9 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
-from expenses.models import Category, DraftState, Expense, ExpenseDraft
+from expenses.models import Category, DraftState, Expense, ExpenseDraft, ImportBatch
 from households.models import Household, User
 
 
@@ -79,10 +79,38 @@ def trash(*, household: Household):
     )
 
 
-def pending_drafts(*, household: Household):
+def pending_drafts(*, household: Household, state: str = DraftState.PENDING):
+    """The household's drafts in `state` (pending unless asked), oldest first, with what a card shows."""
     return (
         ExpenseDraft.objects.for_household(household)
-        .filter(state=DraftState.PENDING)
+        .filter(state=state)
         .select_related("category", "paid_by", "duplicate_of")
         .order_by("created_at")
+    )
+
+
+def ready_drafts(drafts):
+    """The drafts of `drafts` that can be confirmed as they are: pending, nothing to check."""
+    return drafts.filter(state=DraftState.PENDING, problems=[])
+
+
+def draft_counts(drafts) -> dict:
+    """How many of `drafts` are pending, ready, need review and were discarded: one query."""
+    pending = Q(state=DraftState.PENDING)
+    return drafts.aggregate(
+        pending=Count("pk", filter=pending),
+        ready=Count("pk", filter=pending & Q(problems=[])),
+        review=Count("pk", filter=pending & ~Q(problems=[])),
+        discarded=Count("pk", filter=Q(state=DraftState.DISCARDED)),
+    )
+
+
+def import_batches_with_pending(*, household: Household, limit: int = 20):
+    """The household's latest imports that still have pending drafts, with that count."""
+    return (
+        ImportBatch.objects.for_household(household)
+        .filter(drafts__state=DraftState.PENDING)
+        .annotate(pending=Count("drafts", filter=Q(drafts__state=DraftState.PENDING)))
+        .only("pk", "file_name", "created_at")
+        .order_by("-created_at")[:limit]
     )

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from expenses import selectors
 from expenses.models import (
     DEFAULT_CATEGORIES,
     Category,
@@ -157,12 +158,22 @@ def check_amount(amount: Decimal | None, field_name: str = "amount", *, allow_ze
 
 
 def _check_member(
-    household: Household, user: User | None, field_name: str = "paid_by", *, kept_id=None
+    household: Household,
+    user: User | None,
+    field_name: str = "paid_by",
+    *,
+    kept_id=None,
+    members=None,
 ) -> None:
-    """`user` must be a member now, unless it is `kept_id`: the former member a row already names."""
+    """`user` must be a member now, unless it is `kept_id`: the former member a row already names.
+    `members`, the ids of the household's members loaded once, spares a query per row in bulk."""
     if user is None or user.pk == kept_id:
         return
-    if not Membership.objects.filter(household=household, user=user).exists():
+    if members is not None:
+        known = user.pk in members
+    else:
+        known = Membership.objects.filter(household=household, user=user).exists()
+    if not known:
         raise ValidationError({field_name: "Pick a member of this household."})
 
 
@@ -185,9 +196,9 @@ class ExpenseData:
     extra: dict = field(default_factory=dict)  # occasion, recipient, stage… (the budgets app's fields)
 
 
-def _apply(household: Household, expense: Expense, data: ExpenseData) -> None:
+def _apply(household: Household, expense: Expense, data: ExpenseData, *, members=None) -> None:
     _check_category(household, data.category)
-    _check_member(household, data.paid_by, kept_id=expense.paid_by_id)
+    _check_member(household, data.paid_by, kept_id=expense.paid_by_id, members=members)
     if data.status not in ExpenseStatus.values:
         raise ValidationError({"status": "Choose planned or paid."})
     expense.amount = check_amount(data.amount)
@@ -415,13 +426,132 @@ def draft_discard(*, household: Household, user: User, draft: ExpenseDraft) -> E
     return draft
 
 
+CONFIRM_BATCH = 200  # drafts per transaction when many are confirmed at once
+
+
+def _confirm_batch(household: Household, user: User, ids, categories: dict, members: dict) -> list[date]:
+    """Confirm the drafts `ids` that are still ready, in one transaction with their rows locked.
+
+    A draft that an expense can't be made from keeps its state and gets the reason as a problem,
+    so it leaves the ready set and waits for a person. Returns the dates of the expenses made.
+    """
+    now = timezone.now()
+    drafts = list(
+        selectors.ready_drafts(ExpenseDraft.objects.for_household(household))
+        .select_for_update()
+        .filter(pk__in=ids)
+        .order_by("created_at")
+    )
+    made, confirmed, flagged = [], [], []
+    for draft in drafts:
+        expense = Expense(
+            household=household, currency=household.currency, logged_by=user, source=draft.source
+        )
+        paid_by = members.get(draft.paid_by_id) if draft.paid_by_id else None
+        try:
+            if draft.paid_by_id and paid_by is None:
+                raise ValidationError({"paid_by": "Who paid is no longer a member: pick who paid."})
+            _apply(
+                household,
+                expense,
+                ExpenseData(
+                    amount=draft.amount,
+                    category=categories.get(draft.category_id),
+                    date=draft.date or household.today(),
+                    description=draft.description,
+                    status=draft.status,
+                    due_date=draft.due_date,
+                    paid_by=paid_by,
+                ),
+                members=members,
+            )
+            expense.full_clean(
+                exclude=["household", "logged_by", "category", "paid_by"], validate_constraints=False
+            )
+        except ValidationError as exc:
+            draft.problems = list(dict.fromkeys([*draft.problems, *exc.messages]))
+            draft.updated_at = now
+            flagged.append(draft)
+            continue
+        draft.state, draft.expense, draft.updated_at = DraftState.CONFIRMED, expense, now
+        made.append(expense)
+        confirmed.append(draft)
+    bulk_create_with_history(made, Expense, default_user=user)
+    ExpenseDraft.objects.bulk_update(confirmed, ["state", "expense", "updated_at"])
+    ExpenseDraft.objects.bulk_update(flagged, ["problems", "updated_at"])
+    return [expense.date for expense in made]
+
+
+def drafts_confirm_ready(*, household: Household, user: User, drafts) -> int:
+    """Confirm every ready draft of the queryset `drafts`, however many, and leave the rest.
+
+    Works CONFIRM_BATCH drafts at a time, each batch its own transaction holding only its own row
+    locks, so memory and lock time stay bounded and a batch that is saved stays saved. Each draft
+    is locked and re-read as pending before it becomes exactly one expense: a second submit, or a
+    confirm of the same draft running at the same time, makes nothing new. Budget alerts are
+    checked and screens told once, at the end. Returns how many expenses were made.
+    """
+    categories = {c.pk: c for c in Category.objects.for_household(household)}
+    members = {m.pk: m for m in User.objects.filter(membership__household=household)}
+    ready = selectors.ready_drafts(drafts.filter(household=household)).order_by("created_at")
+    dates: set[date] = set()
+    saved = 0
+    while ids := list(ready.values_list("pk", flat=True)[:CONFIRM_BATCH]):
+        with transaction.atomic():
+            made = _confirm_batch(household, user, ids, categories, members)
+        saved += len(made)
+        dates.update(made)
+    if saved:
+        with transaction.atomic():
+            _ledger_changed(household, *sorted(dates))
+            publish(household, "drafts")
+    return saved
+
+
 @transaction.atomic
-def drafts_confirm_all(*, household: Household, user: User, drafts) -> list[Expense]:
-    """Confirm every pending draft given, in one transaction: all of them or none."""
-    return [draft_confirm(household=household, user=user, draft=d) for d in drafts]
+def drafts_discard(*, household: Household, user: User, drafts) -> int:
+    """Discard every pending draft of the queryset `drafts` in one statement.
+
+    Nothing is deleted: a discarded draft keeps its text and fields and can be restored. Only rows
+    still pending are touched, so a draft confirmed meanwhile stays confirmed. Returns the count.
+    """
+    count = (
+        ExpenseDraft.objects.for_household(household)
+        .filter(state=DraftState.PENDING, pk__in=drafts.filter(household=household).values("pk"))
+        .update(state=DraftState.DISCARDED, updated_at=timezone.now())
+    )
+    if count:
+        publish(household, "drafts")
+    return count
+
+
+@transaction.atomic
+def drafts_restore(*, household: Household, user: User, drafts) -> int:
+    """Bring discarded drafts of the queryset `drafts` back to the inbox. Returns the count."""
+    count = (
+        ExpenseDraft.objects.for_household(household)
+        .filter(state=DraftState.DISCARDED, pk__in=drafts.filter(household=household).values("pk"))
+        .update(state=DraftState.PENDING, updated_at=timezone.now())
+    )
+    if count:
+        publish(household, "drafts")
+    return count
 
 
 # ---------------------------------------------------------------- chat
+
+
+CHAT_MAX_CHARS = 2000
+
+
+def chat_text_problem(text: str) -> str:
+    """What is wrong with a chat message's length, or "" (the form and the service say the same)."""
+    if len(text) > CHAT_MAX_CHARS:
+        return (
+            f"That message is {len(text):,} characters long; Hearth reads up to {CHAT_MAX_CHARS:,} "
+            "at a time. Shorten it or send it in parts: your text is still in the box."
+        )
+    return ""
 
 
 def _describe(draft: ExpenseDraft, household: Household) -> str:
@@ -444,8 +574,8 @@ def chat_message_post(*, household: Household, user: User, text: str) -> ChatMes
     text = text.strip()
     if not text:
         raise ValidationError({"text": "Type what you spent, like “450 groceries yesterday”."})
-    if len(text) > 2000:
-        raise ValidationError({"text": "That message is too long: keep it under 2,000 characters."})
+    if problem := chat_text_problem(text):
+        raise ValidationError({"text": problem})
     message = ChatMessage.objects.create(
         household=household, role=ChatMessage.Role.MEMBER, author=user, text=text
     )

@@ -1,7 +1,8 @@
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +20,15 @@ from expenses.forms import (
     active_categories,
     household_members,
 )
-from expenses.models import Category, ChatMessage, Expense, ExpenseDraft, ExpenseStatus
+from expenses.models import (
+    Category,
+    ChatMessage,
+    DraftState,
+    Expense,
+    ExpenseDraft,
+    ExpenseStatus,
+    ImportBatch,
+)
 from expenses.services import DraftData, DraftNotPending, ExpenseData
 from households.access import next_url, redirect_next, wants_fragment
 from households.views import add_errors
@@ -283,10 +292,80 @@ def _draft_data(cleaned: dict) -> DraftData:
     )
 
 
+INBOX_PAGE_SIZE = 25
+INBOX_SHOWS = {"": "All pending", "ready": "Ready", "review": "Needs review", "discarded": "Discarded"}
+
+
+def _inbox_batch(request):
+    """The import batch the inbox is narrowed to (?batch=<id>), or None for every draft."""
+    value = request.GET.get("batch") or request.POST.get("batch") or ""
+    if not value:
+        return None
+    try:
+        return ImportBatch.objects.for_household(request.household).only("pk", "file_name").get(pk=value)
+    except (ImportBatch.DoesNotExist, ValidationError, ValueError):
+        messages.info(request, "That import is not in this household's inbox; showing every draft.")
+        return None
+
+
+def _inbox_context(request) -> dict:
+    """One page of cards and the counts above them: the same few queries with 10 or 50,000 drafts."""
+    household = request.household
+    batch = _inbox_batch(request)
+    show = request.GET.get("show", "")
+    show = show if show in INBOX_SHOWS else ""
+    scope = ExpenseDraft.objects.for_household(household)
+    if batch is not None:
+        scope = scope.filter(import_batch=batch)
+    counts = selectors.draft_counts(scope)
+    state = DraftState.DISCARDED if show == "discarded" else DraftState.PENDING
+    drafts = selectors.pending_drafts(household=household, state=state)
+    if batch is not None:
+        drafts = drafts.filter(import_batch=batch)
+    if show == "ready":
+        drafts = selectors.ready_drafts(drafts)
+    elif show == "review":
+        drafts = drafts.exclude(problems=[])
+    total = {"": "pending", "ready": "ready", "review": "review", "discarded": "discarded"}[show]
+    paginator = Paginator(drafts, INBOX_PAGE_SIZE)
+    paginator.count = counts[total]  # known already: no second COUNT
+    page = paginator.get_page(request.GET.get("page"))
+    params = QueryDict(mutable=True)
+    if batch is not None:
+        params["batch"] = str(batch.pk)
+    if show:
+        params["show"] = show
+    here = params.copy()
+    if page.number > 1:
+        here["page"] = page.number
+    base = f"batch={batch.pk}&" if batch is not None else ""
+    tabs = [
+        {
+            "label": label,
+            "count": counts["pending" if key == "" else key],
+            "href": f"?{base}show={key}" if key else f"?{base}".rstrip("&") or "?",
+            "current": key == show,
+        }
+        for key, label in INBOX_SHOWS.items()
+    ]
+    context = draft_card_context(request, page.object_list)
+    context.update(
+        tabs=tabs,
+        page=page,
+        counts=counts,
+        batch=batch,
+        show=show,
+        shows=INBOX_SHOWS,
+        batches=selectors.import_batches_with_pending(household=household) if batch is None else [],
+        query=params.urlencode(),
+        here=f"{reverse('inbox')}?{here.urlencode()}" if here else reverse("inbox"),
+    )
+    return context
+
+
 @require_GET
 def inbox(request):
-    drafts = selectors.pending_drafts(household=request.household)
-    context = draft_card_context(request, drafts)
+    context = _inbox_context(request)
     if wants_fragment(request):
         return render(request, "expenses/inbox.html#inbox-cards", context)
     return render(request, "expenses/inbox.html", context)
@@ -307,7 +386,30 @@ def _card(request, draft, form=None, **extra):
         card = context["cards"][0]
     else:
         card = {"draft": draft, "form": form}
+    if request.POST.get("from") == "chat":
+        extra.update(in_chat=True, next=reverse("chat"))
     return render(request, "expenses/inbox.html#draft-card", {"card": card, **extra})
+
+
+def _with_chat_confirm_all(request, draft, response):
+    """A card confirmed or discarded in the chat also updates its message's "Confirm all" button
+    (gone once fewer than two drafts of the message wait). Only the chat page has that button."""
+    if request.POST.get("from") != "chat" or draft.chat_message_id is None:
+        return response
+    pending = ExpenseDraft.objects.for_household(request.household).filter(
+        chat_message_id=draft.chat_message_id, state=DraftState.PENDING
+    )
+    oob = render(
+        request,
+        "expenses/chat.html#chat-confirm-all",
+        {
+            "reply_pk": draft.chat_message_id,
+            "pending": list(pending.values_list("pk", flat=True)),
+            "oob": True,
+        },
+    )
+    response.content += oob.content
+    return response
 
 
 @require_POST
@@ -329,10 +431,14 @@ def draft_confirm(request, pk):
             add_errors(form, exc)
         else:
             if wants_fragment(request):
-                return render(
+                return _with_chat_confirm_all(
                     request,
-                    "expenses/inbox.html#draft-saved",
-                    {"draft": _get_draft(request, pk), "expense": expense},
+                    draft,
+                    render(
+                        request,
+                        "expenses/inbox.html#draft-saved",
+                        {"draft": _get_draft(request, pk), "expense": expense},
+                    ),
                 )
             messages.success(request, "Saved to the ledger.")
             return redirect_next(request, "inbox")
@@ -343,7 +449,7 @@ def draft_confirm(request, pk):
         return _card(request, _get_draft(request, pk), notice=error)
     if wants_fragment(request):
         return _card(request, draft, form=form)
-    context = draft_card_context(request, selectors.pending_drafts(household=request.household))
+    context = _inbox_context(request)
     for card in context["cards"]:
         if card["draft"].pk == draft.pk:
             card["form"] = form
@@ -361,7 +467,9 @@ def draft_discard(request, pk):
         messages.info(request, exc.messages[0])
         return redirect_next(request, "inbox")
     if wants_fragment(request):
-        return render(request, "expenses/inbox.html#draft-discarded", {"draft": draft})
+        return _with_chat_confirm_all(
+            request, draft, render(request, "expenses/inbox.html#draft-discarded", {"draft": draft})
+        )
     messages.success(request, "Draft discarded.")
     return redirect_next(request, "inbox")
 
@@ -378,30 +486,99 @@ def draft_undo(request, pk):
     return redirect_next(request, "inbox")
 
 
+def _bulk_drafts(request):
+    """The drafts a bulk action is for: the ticked ones (`draft`), or with `scope=all` every draft
+    of the inbox (or of the import `batch`). None when nothing was chosen: never "all" by default."""
+    drafts = ExpenseDraft.objects.for_household(request.household)
+    if request.POST.get("scope") == "all":
+        batch = _inbox_batch(request)
+        return drafts.filter(import_batch=batch) if batch is not None else drafts
+    ids = []
+    for value in request.POST.getlist("draft"):
+        try:
+            ids.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return drafts.filter(pk__in=ids) if ids else None
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _chat_entry(request, pk, notice=""):
+    """A reply of the chat with its cards, re-rendered after a bulk action on them."""
+    reply = get_object_or_404(
+        ChatMessage.objects.for_household(request.household).select_related("author"),
+        pk=pk,
+        role=ChatMessage.Role.HEARTH,
+    )
+    entry = _chat_thread(request, [reply])[0]
+    return render(
+        request, "expenses/chat.html#chat-entry", {"entry": entry, "notice": notice, "next": reverse("chat")}
+    )
+
+
 @require_POST
 def drafts_confirm_all(request):
-    ids = request.POST.getlist("draft")
-    drafts = selectors.pending_drafts(household=request.household)
-    if ids:
-        drafts = drafts.filter(pk__in=ids)
-    try:
-        with transaction.atomic():
-            expenses = services.drafts_confirm_all(
-                household=request.household, user=request.user, drafts=list(drafts)
-            )
-    except ValidationError as exc:
-        messages.error(
-            request,
-            "Nothing was saved: some drafts still need something ("
-            + "; ".join(exc.messages)
-            + "). Fix them, then confirm all again.",
-        )
+    """Confirm all ready drafts (`scope=all`, optionally of one import) or the ticked ones; the
+    drafts that need something stay pending with their problems."""
+    drafts = _bulk_drafts(request)
+    if drafts is None:
+        notice = "Tick the drafts to confirm first, or use “Confirm all ready”."
+        saved = left = 0
     else:
-        messages.success(request, f"Saved {len(expenses)} expense{'s' if len(expenses) != 1 else ''}.")
+        saved = services.drafts_confirm_ready(household=request.household, user=request.user, drafts=drafts)
+        left = drafts.filter(state=DraftState.PENDING).count()
+        if saved and left:
+            notice = (
+                f"Saved {_plural(saved, 'expense')}; {left:,} still need{'s' if left == 1 else ''} something."
+            )
+        elif saved:
+            notice = f"Saved {_plural(saved, 'expense')}."
+        elif left:
+            who = "the draft needs" if left == 1 else f"all {left:,} need"
+            notice = f"Nothing was saved: {who} something first."
+        else:
+            notice = "Nothing was waiting: those drafts were already confirmed or discarded."
+    message_pk = request.POST.get("message")
+    if wants_fragment(request) and message_pk:
+        return _chat_entry(request, message_pk, notice)
+    (messages.success if saved else messages.info)(request, notice)
     if wants_fragment(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = next_url(request, "inbox")
         return response
+    return redirect_next(request, "inbox")
+
+
+@require_POST
+def drafts_discard_many(request):
+    """Discard the ticked drafts, or with `scope=all` every pending one (of one import)."""
+    drafts = _bulk_drafts(request)
+    if drafts is None:
+        messages.info(request, "Tick the drafts to discard first.")
+        return redirect_next(request, "inbox")
+    count = services.drafts_discard(household=request.household, user=request.user, drafts=drafts)
+    if count:
+        messages.success(
+            request,
+            f"Discarded {_plural(count, 'draft')}. They are kept: “Discarded” above brings them back.",
+        )
+    else:
+        messages.info(request, "Nothing was discarded: those drafts were already confirmed or discarded.")
+    return redirect_next(request, "inbox")
+
+
+@require_POST
+def drafts_restore_many(request):
+    """Bring the ticked discarded drafts (or with `scope=all` every one) back to the inbox."""
+    drafts = _bulk_drafts(request)
+    if drafts is None:
+        messages.info(request, "Tick the drafts to bring back first.")
+        return redirect_next(request, "inbox")
+    count = services.drafts_restore(household=request.household, user=request.user, drafts=drafts)
+    messages.success(request, f"{_plural(count, 'draft')} back in the inbox.")
     return redirect_next(request, "inbox")
 
 
@@ -488,8 +665,9 @@ def category_edit(request, pk):
 CHAT_HISTORY = 30
 
 
-def _chat_thread(request, messages_qs) -> list[dict]:
-    """Member messages with Hearth's replies and the cards of the drafts each reply made."""
+def _chat_thread(request, messages_qs, *, mark_latest: bool = False) -> list[dict]:
+    """Member messages with Hearth's replies, the cards of the drafts each reply made and the ids
+    of those still pending. With `mark_latest`, the last member message carries the #latest anchor."""
     messages_list = list(messages_qs)
     drafts = list(
         ExpenseDraft.objects.for_household(request.household)
@@ -503,8 +681,14 @@ def _chat_thread(request, messages_qs) -> list[dict]:
         by_reply.setdefault(draft.chat_message_id, []).append(cards[draft.pk])
     thread = []
     for message in messages_list:
-        entry = {"message": message, "cards": by_reply.get(message.pk, [])}
-        thread.append(entry)
+        cards_of = by_reply.get(message.pk, [])
+        pending = [card["draft"].pk for card in cards_of if card["draft"].is_pending]
+        thread.append({"message": message, "cards": cards_of, "pending": pending})
+    if mark_latest:
+        for entry in reversed(thread):
+            if entry["message"].role == ChatMessage.Role.MEMBER:
+                entry["latest"] = True
+                break
     return thread
 
 
@@ -539,7 +723,7 @@ def chat(request):
         .select_related("author")
         .order_by("-created_at")[:CHAT_HISTORY]
     )
-    thread = _chat_thread(request, reversed(list(recent)))
+    thread = _chat_thread(request, reversed(list(recent)), mark_latest=True)
     return render(
         request,
         "expenses/chat.html",

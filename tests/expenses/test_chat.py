@@ -143,3 +143,48 @@ def test_chat_page_query_count_is_flat(member_client, household, django_assert_m
         member_client.post("/chat/", {"text": text})
     with django_assert_max_num_queries(12):
         member_client.get("/chat/")
+
+
+def test_chat_cards_do_not_repeat_the_message(member_client, household):
+    text = "milk 64, curd 40 and paneer 110"
+    member_client.post("/chat/", {"text": text})
+    page = member_client.get("/chat/").content.decode()
+    assert page.count(text) == 1  # the member's bubble only, not once more per card
+    assert 'id="latest"' in page
+
+
+def test_confirm_all_in_chat_goes_once_nothing_is_waiting(member_client, household):
+    member_client.post("/chat/", {"text": "milk 64, curd 40"})
+    reply = ChatMessage.objects.get(household=household, role="hearth")
+    milk, _curd = ExpenseDraft.objects.filter(household=household).order_by("created_at")
+    assert "Confirm all ready" in member_client.get("/chat/").content.decode()
+    # Confirming one card of two also updates the message's "Confirm all" (out of band): gone.
+    html = member_client.post(
+        f"/drafts/{milk.pk}/confirm/", {**card_fields(milk), "from": "chat"}, headers=HX
+    ).content.decode()
+    assert f'id="confirm-all-{reply.pk}"' in html and 'hx-swap-oob="true"' in html
+    assert "Confirm all ready" not in html
+    assert "Confirm all ready" not in member_client.get("/chat/").content.decode()
+
+
+def test_confirm_all_from_chat_with_htmx_re_renders_the_message(member_client, household):
+    member_client.post("/chat/", {"text": "milk 64, curd 40 and paneer 110"})
+    reply = ChatMessage.objects.get(household=household, role="hearth")
+    ids = list(ExpenseDraft.objects.filter(household=household).values_list("pk", flat=True))
+    html = member_client.post(
+        "/inbox/confirm-all/", {"draft": ids, "message": reply.pk, "next": "/chat/"}, headers=HX
+    ).content.decode()
+    assert f'id="message-{reply.pk}"' in html and "Saved 3 expenses." in html
+    assert "Confirm all ready" not in html
+
+
+def test_a_long_paste_is_kept_with_a_clear_error(member_client, household):
+    text = ("450 groceries " * 360).strip()  # 5,039 characters
+    page = member_client.get("/chat/").content.decode()
+    assert "maxlength" not in page  # the browser must not cut a paste silently
+    html = member_client.post("/chat/", {"text": text}, headers=HX).content.decode()
+    assert "That message is 5,039 characters long; Hearth reads up to 2,000" in html
+    assert text.strip() in html  # still in the box
+    assert not ChatMessage.objects.exists()
+    plain = member_client.post("/chat/", {"text": text})
+    assert plain.status_code == 400 and text.strip() in plain.content.decode()

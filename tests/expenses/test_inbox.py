@@ -97,15 +97,100 @@ def test_undo_after_confirm_moves_expense_to_trash(member_client, household, mem
     assert expense.deleted_at is not None
 
 
-def test_confirm_all_is_all_or_nothing(member_client, household, member_user):
+def test_confirm_all_ready_saves_the_valid_and_leaves_the_rest(member_client, household, member_user):
     good = DraftFactory.create_batch(2, household=household, paid_by=member_user)
-    bad = DraftFactory(household=household, paid_by=member_user, amount=None)
-    response = member_client.post("/inbox/confirm-all/", {"draft": [d.pk for d in [*good, bad]]}, follow=True)
-    assert "Nothing was saved" in response.content.decode()
-    assert not Expense.objects.exists()
-    member_client.post("/inbox/confirm-all/", {"draft": [d.pk for d in good]})
+    flagged = DraftFactory(household=household, paid_by=member_user, problems=["No category: pick one."])
+    no_amount = DraftFactory(household=household, paid_by=member_user, amount=None)
+    response = member_client.post("/inbox/confirm-all/", {"scope": "all"}, follow=True)
+    assert "Saved 2 expenses; 2 still need something." in response.content.decode()
     assert Expense.objects.count() == 2
-    assert ExpenseDraft.objects.get(pk=bad.pk).state == DraftState.PENDING
+    assert {d.state for d in ExpenseDraft.objects.filter(pk__in=[g.pk for g in good])} == {
+        DraftState.CONFIRMED
+    }
+    flagged.refresh_from_db()
+    no_amount.refresh_from_db()
+    assert flagged.state == no_amount.state == DraftState.PENDING
+    assert "Enter an amount." in no_amount.problems  # the reason is on the card now
+
+
+def test_confirm_all_ready_means_every_page(member_client, household, member_user, settings):
+    DraftFactory.create_batch(60, household=household, paid_by=member_user)
+    page = member_client.get("/inbox/").content.decode()
+    assert page.count('class="draft-card') == 25 and "Page 1 of 3" in page
+    assert "Confirm all 60 ready" in page
+    member_client.post("/inbox/confirm-all/", {"scope": "all"})
+    assert Expense.objects.filter(household=household).count() == 60
+
+
+def test_confirm_all_twice_makes_one_expense_per_draft(member_client, household, member_user):
+    drafts = DraftFactory.create_batch(3, household=household, paid_by=member_user)
+    for _ in range(2):
+        member_client.post("/inbox/confirm-all/", {"scope": "all"})
+        member_client.post("/inbox/confirm-all/", {"draft": [d.pk for d in drafts]})
+    assert Expense.objects.count() == 3
+    assert ExpenseDraft.objects.filter(expense__isnull=False).count() == 3
+
+
+def test_discard_ticked_keeps_them_and_they_come_back(member_client, household, member_user):
+    junk = DraftFactory.create_batch(3, household=household, paid_by=member_user, raw_text="junk line")
+    keep = DraftFactory(household=household, paid_by=member_user)
+    response = member_client.post("/inbox/discard/", {"draft": [d.pk for d in junk]}, follow=True)
+    assert "Discarded 3 drafts" in response.content.decode()
+    assert ExpenseDraft.objects.get(pk=keep.pk).state == DraftState.PENDING
+    discarded = ExpenseDraft.objects.filter(state=DraftState.DISCARDED)
+    assert discarded.count() == 3 and set(discarded.values_list("raw_text", flat=True)) == {"junk line"}
+    page = member_client.get("/inbox/?show=discarded").content.decode()
+    assert page.count('class="draft-card') == 3
+    member_client.post("/inbox/restore/", {"draft": [junk[0].pk]})
+    assert ExpenseDraft.objects.filter(state=DraftState.PENDING).count() == 2
+
+
+def test_discard_with_nothing_ticked_discards_nothing(member_client, household, member_user):
+    DraftFactory.create_batch(2, household=household, paid_by=member_user)
+    response = member_client.post("/inbox/discard/", {}, follow=True)
+    assert "Tick the drafts to discard first." in response.content.decode()
+    assert not ExpenseDraft.objects.filter(state=DraftState.DISCARDED).exists()
+
+
+def test_a_whole_import_is_confirmed_or_discarded_at_once(member_client, household, member_user):
+    from expenses.models import ImportBatch
+
+    batch = ImportBatch.objects.create(household=household, file_name="march.csv", content="", state="done")
+    other = ImportBatch.objects.create(household=household, file_name="april.csv", content="", state="done")
+    DraftFactory.create_batch(
+        4, household=household, paid_by=member_user, source="import", import_batch=batch
+    )
+    DraftFactory.create_batch(
+        2, household=household, paid_by=member_user, source="import", import_batch=other
+    )
+    chat = DraftFactory(household=household, paid_by=member_user)
+    page = member_client.get("/inbox/").content.decode()
+    assert f"?batch={batch.pk}" in page and "march.csv (4)" in page
+    assert member_client.get(f"/inbox/?batch={batch.pk}").content.decode().count('class="draft-card') == 4
+    member_client.post("/inbox/confirm-all/", {"scope": "all", "batch": batch.pk})
+    assert Expense.objects.count() == 4
+    member_client.post("/inbox/discard/", {"scope": "all", "batch": other.pk})
+    assert ExpenseDraft.objects.filter(import_batch=other, state=DraftState.DISCARDED).count() == 2
+    assert ExpenseDraft.objects.get(pk=chat.pk).state == DraftState.PENDING
+
+
+def test_bulk_actions_stay_on_site(member_client, household, member_user):
+    DraftFactory(household=household, paid_by=member_user)
+    for url in ["/inbox/confirm-all/", "/inbox/discard/"]:
+        response = member_client.post(url, {"scope": "all", "next": "https://evil.example/x"})
+        assert response["Location"] == "/inbox/"
+    response = member_client.post(
+        "/inbox/confirm-all/", {"scope": "all", "next": "https://evil.example/x"}, headers=HX
+    )
+    assert response["HX-Redirect"] == "/inbox/"
+
+
+def test_bad_batch_parameter_is_not_an_error(member_client, household, other_household):
+    from expenses.models import ImportBatch
+
+    theirs = ImportBatch.objects.create(household=other_household, file_name="x.csv", content="")
+    for value in ["not-a-uuid", str(theirs.pk), "\x00"]:
+        assert member_client.get(f"/inbox/?batch={value}").status_code == 200
 
 
 def test_plain_form_confirm_redirects(member_client, household, member_user):
@@ -151,7 +236,40 @@ def test_twenty_concurrent_confirms_make_one_expense(household, member_user):
     assert Expense.objects.filter(household=household).count() == 1
 
 
-def test_inbox_query_count_is_flat(member_client, household, member_user, django_assert_max_num_queries):
-    DraftFactory.create_batch(30, household=household, paid_by=member_user)
-    with django_assert_max_num_queries(10):
-        member_client.get("/inbox/", headers=HX)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_concurrent_confirm_all_ready_make_one_expense_per_draft(household, member_user):
+    from expenses.services import CONFIRM_BATCH, drafts_confirm_ready
+
+    DraftFactory.create_batch(CONFIRM_BATCH + 50, household=household, paid_by=member_user)
+    barrier = threading.Barrier(4)
+    saved = []
+
+    def confirm():
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            drafts = ExpenseDraft.objects.filter(household=household)
+            saved.append(drafts_confirm_ready(household=household, user=member_user, drafts=drafts))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(saved) == CONFIRM_BATCH + 50
+    assert Expense.objects.filter(household=household).count() == CONFIRM_BATCH + 50
+
+
+@pytest.mark.parametrize("size", [10, 3000])
+def test_inbox_query_count_is_flat(member_client, household, member_user, size, django_assert_num_queries):
+    """The same queries with 10 or 3,000 pending drafts: the inbox is paged and counted in SQL."""
+    from tests.bench.test_inbox_scale import fill
+
+    fill(household, member_user, size)
+    with django_assert_num_queries(9):
+        response = member_client.get("/inbox/")
+    assert response.content.decode().count('class="draft-card') == min(size, 25)

@@ -32,7 +32,7 @@ from budgets import wedding
 from budgets.models import Budget, BudgetAlert, Occasion, Stage
 from expenses import recurring as rec
 from expenses import services as esv
-from expenses.models import Cadence, Category, DraftState, ExpenseStatus, Source
+from expenses.models import Cadence, Category, DraftState, ExpenseDraft, ExpenseStatus, Source
 from households import services as hsv
 from households.models import Membership, Role
 from tests.factories import DraftFactory, ExpenseFactory
@@ -52,6 +52,7 @@ NOT_WRITES = {
     "households.services.locale_for_currency",
     "households.services.normalize_invite_code",
     "expenses.services.check_amount",
+    "expenses.services.chat_text_problem",
     "expenses.recurring.occurrences",
     "expenses.recurring.next_occurrence",
     "expenses.recurring.describe_cadence",
@@ -347,12 +348,25 @@ def _(w):
     return lambda: esv.draft_discard(household=w.household, user=w.member, draft=draft), {w.group: {"drafts"}}
 
 
-@case(esv.drafts_confirm_all)
+@case(esv.drafts_confirm_ready)
 def _(w):
     drafts = [w.draft(), w.draft(amount=Decimal("30"))]
-    return lambda: esv.drafts_confirm_all(household=w.household, user=w.member, drafts=drafts), {
+    qs = ExpenseDraft.objects.filter(pk__in=[d.pk for d in drafts])
+    return lambda: esv.drafts_confirm_ready(household=w.household, user=w.member, drafts=qs), {
         w.group: {"drafts"} | LEDGER
     }
+
+
+@case(esv.drafts_discard)
+def _(w):
+    qs = ExpenseDraft.objects.filter(pk=w.draft().pk)
+    return lambda: esv.drafts_discard(household=w.household, user=w.member, drafts=qs), {w.group: {"drafts"}}
+
+
+@case(esv.drafts_restore)
+def _(w):
+    qs = ExpenseDraft.objects.filter(pk=w.draft(state=DraftState.DISCARDED).pk)
+    return lambda: esv.drafts_restore(household=w.household, user=w.member, drafts=qs), {w.group: {"drafts"}}
 
 
 @case(esv.chat_message_post)
