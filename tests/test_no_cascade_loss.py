@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import authenticate
 from django.db import models
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -414,10 +415,11 @@ def test_deleting_a_members_account_keeps_the_budgets_filtered_by_them(admin_cli
         assert "Ravi" not in text, url
 
 
-def test_a_deleted_account_cannot_sign_in_and_its_email_is_free(client, household, member_user):
+def test_a_deleted_account_cannot_sign_in_and_its_email_is_free(rf, household, member_user):
     email = member_user.email
     account_delete(user=member_user)
-    assert not client.login(email=email, password="correct-horse-battery-staple")
+    signing_in = rf.post("/accounts/login/")
+    assert authenticate(signing_in, email=email, password="correct-horse-battery-staple") is None
     assert User.objects.create_user(email=email, password="new-pass-words", name="Ravi again")
 
 

@@ -441,7 +441,7 @@ def _(w):
     budget = w.budget()
     topic = f"budget-{budget.pk}"
     return lambda: bsv.budget_delete(household=w.household, user=w.admin, budget=budget), {
-        w.group: {"budgets", topic, "dashboard"}
+        w.group: {"budgets", topic, "dashboard", "alerts"}
     }
 
 
@@ -510,7 +510,7 @@ def _(w):
     budget = Budget.objects.get(occasion=occasion, parent=None)
     topic = f"occasion-{occasion.pk}"
     return lambda: occ.occasion_delete(household=w.household, user=w.admin, occasion=occasion), {
-        w.group: {"occasions", topic, f"budget-{budget.pk}"} | LEDGER
+        w.group: {"occasions", topic, f"budget-{budget.pk}", "alerts"} | LEDGER
     }
 
 

@@ -49,7 +49,7 @@ from households.management.commands.qcluster import descendants
 REPO = Path(__file__).resolve().parents[2]
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REDIS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/{os.environ.get('HEARTH_TEST_WORKER_REDIS_DB', '12')}"
-BIG_ROWS, SECOND_ROWS, THIRD_ROWS = 50_000, 10_000, 20_000
+BIG_ROWS, SECOND_ROWS, THIRD_ROWS = 50_000, 10_000, 50_000  # the third outlasts the stop grace
 
 
 def redis_answers(timeout: float = 0.5) -> bool:
