@@ -46,7 +46,11 @@ HEIGHT = {PHONE: 844, DESKTOP: 800}
 _CSP_LISTENER = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push(e.violatedDirective + " blocked " + (e.blockedURI || "inline"));
+  var where = e.target && e.target.outerHTML ? " on " + e.target.outerHTML.slice(0, 200) : "";
+  window.__cspViolations.push(
+    e.violatedDirective + " blocked " + (e.blockedURI || "inline") +
+    (e.sample ? " (" + e.sample + ")" : "") + " at " + e.sourceFile + ":" + e.lineNumber + where
+  );
 });
 """
 
@@ -172,8 +176,17 @@ def new_context(browser, width: int = DESKTOP, **options):
 
 
 def watch(page) -> list[str]:
-    """Collect console errors and uncaught exceptions of a page (CSP violations are both)."""
+    """Collect console errors, uncaught exceptions and server errors (any 5xx answer, to a page
+    load or to an htmx request) of a page. CSP violations are console errors too."""
     problems: list[str] = []
+    page.on(
+        "response",
+        lambda response: (
+            problems.append(f"{response.status} from {response.request.method} {response.url}")
+            if response.status >= 500
+            else None
+        ),
+    )
     page.on(
         "console",
         lambda msg: (

@@ -20,7 +20,7 @@ def shot(page, name: str, width: int) -> None:
 
 def problems(page) -> list[str]:
     # Every console error, page error and CSP violation fails these tests.
-    return list(page.problems)
+    return list(page.problems) + harness.csp_violations(page)
 
 
 def in_view(page, locator) -> bool:
