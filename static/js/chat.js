@@ -22,7 +22,9 @@
     var over = length > limit;
     note.hidden = length < limit * 0.9;
     note.classList.toggle("over", over);
-    note.textContent = over
+    // Once the server has said it next to the box, the note only counts (the words are not repeated).
+    var said = box.form && box.form.querySelector(".errorlist");
+    note.textContent = over && !said
       ? "That message is " + length.toLocaleString("en") + " characters long; Hearth reads up to " +
         limit.toLocaleString("en") + " at a time. Shorten it or send it in parts."
       : length.toLocaleString("en") + " of " + limit.toLocaleString("en") + " characters";

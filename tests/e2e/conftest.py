@@ -8,27 +8,9 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.e2e import harness
+from tests.e2e.fixtures import server_fixtures
 
-
-# Not called "live_server": pytest-django's autouse helper would then set up its test database.
-@pytest.fixture(scope="session")
-def hearth_server():
-    try:
-        with harness.running_server() as server:
-            yield server
-    except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
-
-
-@pytest.fixture(scope="session")
-def live_server_url(hearth_server) -> str:
-    return hearth_server.url
-
-
-@pytest.fixture(scope="session")
-def demo_logins(hearth_server) -> dict[str, str]:
-    """email -> password of the demo members, as printed by seed_demo."""
-    return hearth_server.logins
+hearth_server, live_server_url, demo_logins, _sessions = server_fixtures("session")
 
 
 @pytest.fixture(scope="session")
@@ -40,12 +22,6 @@ def browser():
             pytest.fail(str(exc), pytrace=False)
         yield browser
         browser.close()
-
-
-@pytest.fixture(scope="session")
-def _sessions():
-    """Logged-in browser state per email, so each user logs in once per run."""
-    return {}
 
 
 @pytest.fixture

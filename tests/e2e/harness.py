@@ -177,22 +177,30 @@ def new_context(browser, width: int = DESKTOP, **options):
 
 def watch(page) -> list[str]:
     """Collect console errors, uncaught exceptions and server errors (any 5xx answer, to a page
-    load or to an htmx request) of a page. CSP violations are console errors too."""
+    load or to an htmx request) of a page. CSP violations are console errors too.
+
+    One console line is not a problem: Chromium's "Failed to load resource" for a page the server
+    answered 400 to a form post. That is Hearth refusing what was typed, with the form and its
+    errors as the page (the form walk checks the errors are shown and the text kept)."""
     problems: list[str] = []
-    page.on(
-        "response",
-        lambda response: (
-            problems.append(f"{response.status} from {response.request.method} {response.url}")
-            if response.status >= 500
-            else None
-        ),
-    )
-    page.on(
-        "console",
-        lambda msg: (
-            problems.append(f"console.{msg.type}: {msg.text} ({page.url})") if msg.type == "error" else None
-        ),
-    )
+    refused: set[str] = set()  # URLs of form posts answered with the form and its errors
+
+    def on_response(response) -> None:
+        request = response.request
+        if response.status >= 500:
+            problems.append(f"{response.status} from {request.method} {response.url}")
+        elif response.status == 400 and request.method == "POST" and request.resource_type == "document":
+            refused.add(response.url)
+
+    def on_console(msg) -> None:
+        if msg.type != "error":
+            return
+        if msg.text.startswith("Failed to load resource") and msg.location.get("url") in refused:
+            return
+        problems.append(f"console.{msg.type}: {msg.text} ({page.url})")
+
+    page.on("response", on_response)
+    page.on("console", on_console)
     page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc} ({page.url})"))
     return problems
 
