@@ -194,11 +194,11 @@ def find_form(page, url: str, key: str):
 def walk_form(page, url: str, key: str, amount: str | None, report: list[str]) -> dict:
     """Type into the form of that kind on `url` (with `amount` in amount fields, when given), then
     send it. Returns what was done, for the totals."""
-    done = {"fields": 0, "sent": False, "key": key, "amounts": 0}
+    done = {"fields": 0, "sent": False, "amounts": 0}
     form = find_form(page, url, key)
     if form is None:
         return done
-    where = f"{pattern(urlsplit(url).path)} form {done['key']}"
+    where = f"{pattern(urlsplit(url).path)} form {key}"
     fields = form.locator(FIELDS)
     typed: list[tuple[str, str]] = []
     amount_fields = []
@@ -230,8 +230,7 @@ def walk_form(page, url: str, key: str, amount: str | None, report: list[str]) -
             report.append(f"{where}: typing gave no budget context beside the amount")
     if amount is not None and not amount_fields:
         return done
-    action = done["key"]
-    if NOT_SENT.search(action):
+    if NOT_SENT.search(key):
         return done
     done["sent"] = send(form, page)
     if not done["sent"]:
