@@ -29,9 +29,10 @@ from analysis.intents import (
 )
 from analysis.models import Question
 from budgets.models import Budget
-from budgets.selectors import BudgetStatus, Period, expenses_url_params, month_period
+from budgets.selectors import BudgetStatus, expenses_url_params
 from expenses.models import Category, Expense, ExpenseStatus
 from households.models import Household, User
+from households.periods import Period, month_period
 from households.templatetags.hearth import format_money
 
 ZERO = Decimal("0.00")

@@ -6,9 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from analysis import selectors
-from budgets.selectors import month_period
 from households.access import wants_fragment
-from households.periods import month_param
+from households.periods import month_param, month_period
 
 
 def _chosen_month(request) -> date:

@@ -21,9 +21,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from analysis.selectors import previous_month, shift_months
-from budgets.selectors import Period, month_period
 from expenses.parser import _DATE_PATTERNS, _MONTH, _MONTHS, _date_from_match, _singulars, keyword_table
+from households.periods import Period, month_period, previous_month, shift_months
 
 INTENTS = (
     "total_by_period",

@@ -11,26 +11,14 @@ from decimal import Decimal
 from django.db.models import CharField, Count, Q, Sum
 from django.db.models.functions import Cast, Substr
 
-from budgets.selectors import Period, budget_tree, month_period
-from expenses.models import Expense, ExpenseStatus
+from budgets.selectors import budget_tree
+from expenses.models import Expense
+from expenses.selectors import spend_totals
 from households.models import Household, User
+from households.money import ZERO
+from households.periods import Period, month_period, previous_month, shift_months
 
-ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
-
-
-def spend_totals(expenses) -> dict:
-    """Paid and planned totals of an expense queryset, summed by the database in one query."""
-    totals = expenses.order_by().aggregate(
-        paid=Sum("amount", filter=Q(status=ExpenseStatus.PAID)),
-        planned=Sum("amount", filter=Q(status=ExpenseStatus.PLANNED)),
-        count=Count("id"),
-    )
-    return {
-        "paid": totals["paid"] or ZERO,
-        "planned": totals["planned"] or ZERO,
-        "count": totals["count"],
-    }
 
 
 def _ledger(household: Household):
@@ -39,15 +27,6 @@ def _ledger(household: Household):
 
 def _in(period: Period):
     return period.q()
-
-
-def previous_month(day: date) -> date:
-    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
-
-
-def shift_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def total_for_period(*, household: Household, period: Period) -> dict:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from budgets.models import Budget, BudgetAlert, Occasion, Recipient
+from budgets.models import Budget, BudgetAlert
 
 
 @admin.register(Budget)
@@ -10,20 +10,6 @@ class BudgetAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     list_select_related = ["household", "parent"]
     raw_id_fields = ["parent", "category", "member", "recipient", "occasion"]
-
-
-@admin.register(Occasion)
-class OccasionAdmin(admin.ModelAdmin):
-    list_display = ["name", "household", "kind", "date"]
-    list_filter = ["kind", "household"]
-    search_fields = ["name"]
-
-
-@admin.register(Recipient)
-class RecipientAdmin(admin.ModelAdmin):
-    list_display = ["name", "relationship", "household"]
-    list_filter = ["household"]
-    search_fields = ["name"]
 
 
 @admin.register(BudgetAlert)

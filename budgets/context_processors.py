@@ -1,5 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
+from budgets.models import BudgetAlert
+
 
 def alerts(request):
     """The unread-alert count for the bell in the navigation (queried only if a page shows it)."""
@@ -8,8 +10,6 @@ def alerts(request):
         return {}
 
     def count():
-        from budgets.models import BudgetAlert
-
         return BudgetAlert.objects.for_household(household).filter(read=False).count()
 
     return {"unread_alerts": SimpleLazyObject(count)}

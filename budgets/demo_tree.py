@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from budgets.models import Budget
+from budgets.models import Budget, BudgetAlert
 from budgets.services import budget_create
 from expenses.models import Category
 
@@ -43,8 +43,6 @@ def seed(*, household, members) -> None:
 
 def settle_alerts(*, household, members) -> None:
     """Leave the demo's few newest alerts unread, as if the household had seen the older ones."""
-    from budgets.models import BudgetAlert
-
     alerts = BudgetAlert.objects.for_household(household)
     keep = list(alerts.order_by("-created_at", "-threshold").values_list("pk", flat=True)[:3])
     alerts.exclude(pk__in=keep).update(read=True)

@@ -1,8 +1,8 @@
 from django import forms
 
-from budgets.models import Budget, Occasion, Recipient
+from budgets.models import Budget
 from expenses.forms import AmountField, DateInput, MemberChoiceField, active_categories, household_members
-from expenses.models import Category
+from expenses.models import Category, Occasion, Recipient
 from households.models import Household, User
 from households.periods import DateField
 

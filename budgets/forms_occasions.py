@@ -1,13 +1,12 @@
 from django import forms
 
 from budgets.forms import BudgetAmountField
-from budgets.models import Occasion, Recipient, Stage
 from budgets.wedding import TemplateRow
 from expenses.forms import AmountField, DateInput, active_categories
-from expenses.models import Category
+from expenses.models import Category, Occasion, Recipient, Stage
 from households.models import Household
+from households.money import format_money
 from households.periods import DateField
-from households.templatetags.hearth import format_money
 
 
 class OccasionForm(forms.Form):

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from expenses.models import Occasion, Recipient
 from households.models import HouseholdOwned
 from households.money import DECIMAL_PLACES, MAX_DIGITS, TOTAL_MAX_DIGITS
 
@@ -13,56 +14,6 @@ DEFAULT_THRESHOLDS = [50, 75, 90, 100]
 
 def default_thresholds() -> list[int]:
     return list(DEFAULT_THRESHOLDS)
-
-
-class Recipient(HouseholdOwned):
-    """A person gifts are for, reused across occasions."""
-
-    name = models.CharField(max_length=80)
-    relationship = models.CharField(max_length=80, blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["household", "name"], name="recipient_unique_name_per_household")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Occasion(HouseholdOwned):
-    class Kind(models.TextChoices):
-        BIRTHDAY = "birthday", "Birthday"
-        FESTIVAL = "festival", "Festival"
-        WEDDING = "wedding", "Wedding"
-        TRIP = "trip", "Trip"
-        OTHER = "other", "Other"
-
-    name = models.CharField(max_length=120)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
-    date = models.DateField()
-    notes = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["date", "name"]
-        indexes = [models.Index(fields=["household", "date"], name="occasion_by_date")]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Stage(models.TextChoices):
-    """The gift board's columns. Idea and To buy count as planned; Bought and Given as spent."""
-
-    IDEA = "idea", "Idea"
-    TO_BUY = "to_buy", "To buy"
-    BOUGHT = "bought", "Bought"
-    GIVEN = "given", "Given"
-
-    @classmethod
-    def counts_as_paid(cls, stage: str) -> bool:
-        return stage in (cls.BOUGHT, cls.GIVEN)
 
 
 class Budget(HouseholdOwned):

@@ -17,10 +17,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
-from budgets.models import Budget, Occasion, Recipient, Stage
+from budgets.models import Budget
 from budgets.selectors_occasions import occasion_budget
 from budgets.services import budget_create, budget_delete, budget_update, recipient_create
-from expenses.models import Category, Expense, ExpenseStatus
+from expenses.models import Category, Expense, Occasion, Recipient, Stage
 from expenses.services import ExpenseData, check_amount, expense_create, expense_update
 from households.live import publish
 from households.models import Household, User
@@ -31,10 +31,6 @@ PERSON_MAX = 80
 
 def occasion_topic(occasion: Occasion) -> str:
     return f"occasion-{occasion.pk}"
-
-
-def status_for_stage(stage: str) -> str:
-    return ExpenseStatus.PAID if Stage.counts_as_paid(stage) else ExpenseStatus.PLANNED
 
 
 def _check_budget_amount(amount: Decimal | None) -> Decimal:
@@ -254,7 +250,7 @@ def item_create(*, household: Household, user: User, occasion: Occasion, data: I
             category=data.category,
             date=data.date,
             description=data.description,
-            status=status_for_stage(stage),
+            status=Stage.status_for(stage),
             paid_by=user,
             extra={"occasion": occasion, "recipient": recipient, "stage": stage},
         ),
@@ -270,7 +266,7 @@ def item_move(*, household: Household, user: User, occasion: Occasion, item: Exp
     item = Expense.objects.select_for_update().get(pk=item.pk, household=household)
     if item.occasion_id != occasion.pk or item.deleted_at is not None:
         raise ValidationError("That item is not on this occasion's board any more.")
-    status = status_for_stage(stage)
+    status = Stage.status_for(stage)
     if item.stage == stage and item.status == status:
         return item
     item = expense_update(

@@ -5,7 +5,6 @@ of expenses. A child budget counts only what its ancestors count too (their filt
 so children always roll up into their parent's meter.
 """
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -14,31 +13,12 @@ from django.db.models import Q, Sum
 
 from budgets.models import Budget
 from expenses.models import Expense, ExpenseStatus
+from expenses.selectors import ExpenseFilter
 from households.models import Household
+from households.money import ZERO
+from households.periods import Period, month_period, year_period
 
-ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date | None
-    end: date | None
-    label: str
-
-    def q(self) -> Q:
-        q = Q()
-        if self.start:
-            q &= Q(date__gte=self.start)
-        if self.end:
-            q &= Q(date__lte=self.end)
-        return q
-
-
-def month_period(on: date) -> Period:
-    start = on.replace(day=1)
-    end = on.replace(day=calendar.monthrange(on.year, on.month)[1])
-    return Period(start, end, on.strftime("%B %Y"))
 
 
 def root_of(budget: Budget, by_id: dict) -> Budget:
@@ -55,7 +35,7 @@ def period_of(budget: Budget, on: date, by_id: dict | None = None) -> Period:
     if root.period == Budget.Period.MONTHLY:
         return month_period(on)
     if root.period == Budget.Period.YEARLY:
-        return Period(date(on.year, 1, 1), date(on.year, 12, 31), str(on.year))
+        return year_period(on.year)
     start, end = root.start_date, root.end_date
     if start and end:
         label = f"{start:%-d %b %Y} – {end:%-d %b %Y}"
@@ -103,6 +83,7 @@ class BudgetStatus:
     planned: Decimal
     depth: int = 0
     children: list["BudgetStatus"] = field(default_factory=list)
+    by_id: dict = field(default_factory=dict, repr=False, compare=False)  # its ancestors, for links
 
     @property
     def used(self) -> Decimal:
@@ -203,7 +184,7 @@ def statuses(
         i = index_of.get(budget.pk)
         spent = (sums.get(f"p{i}") if i is not None else None) or ZERO
         planned = (sums.get(f"l{i}") if i is not None else None) or ZERO
-        result.append(BudgetStatus(budget, periods[budget.pk], budget.amount, spent, planned))
+        result.append(BudgetStatus(budget, periods[budget.pk], budget.amount, spent, planned, by_id=by_id))
     return result
 
 
@@ -229,21 +210,27 @@ def budget_tree(*, household: Household, on: date) -> list[BudgetStatus]:
     return ordered
 
 
+def list_filter(status: BudgetStatus, segment: str = "", by_id: dict | None = None) -> ExpenseFilter:
+    """The expense list's filter for the items behind a meter (or one of its segments): the
+    budget's own dimensions and its ancestors' (what `counted_q` counts), over its period."""
+    dims = {"category": None, "member": None, "recipient": None, "occasion": None}
+    chain, budget, seen = [], status.budget, set()
+    while budget is not None and budget.pk not in seen:
+        seen.add(budget.pk)
+        chain.append(budget)
+        budget = (by_id or {}).get(budget.parent_id) if budget.parent_id else None
+    for budget in reversed(chain):  # the budget's own filter wins over an ancestor's
+        for name in dims:
+            dims[name] = getattr(budget, f"{name}_id") or dims[name]
+    statuses = {"spent": ExpenseStatus.PAID, "paid": ExpenseStatus.PAID, "planned": ExpenseStatus.PLANNED}
+    return ExpenseFilter(
+        start=status.period.start, end=status.period.end, status=statuses.get(segment, ""), **dims
+    )
+
+
 def expenses_url_params(status: BudgetStatus, segment: str = "") -> str:
-    """The expense list's query string for the items behind a meter (or one of its segments)."""
-    params = [f"budget={status.budget.pk}"]
-    if status.period.start:
-        params.append(f"start={status.period.start.isoformat()}")
-    if status.period.end:
-        params.append(f"end={status.period.end.isoformat()}")
-    status_filter = {
-        "spent": ExpenseStatus.PAID,
-        "paid": ExpenseStatus.PAID,
-        "planned": ExpenseStatus.PLANNED,
-    }
-    if segment in status_filter:
-        params.append(f"status={status_filter[segment]}")
-    return "&".join(params)
+    """The expense list's query string behind a meter's segment."""
+    return list_filter(status, segment, status.by_id).query()
 
 
 def segment_items(*, household: Household, status: BudgetStatus, segment: str, by_id: dict, limit: int = 5):

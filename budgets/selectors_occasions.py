@@ -13,23 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
+from django.db.models import Count, Q, Sum
 
-from budgets.models import Budget, Occasion, Stage
+from budgets.models import Budget
 from budgets.selectors import ZERO, BudgetStatus, counted_q, statuses
-from expenses.models import Expense, ExpenseStatus
+from expenses.models import Expense, Occasion, Stage
 from households.models import Household
-
-PAID_STAGES = [Stage.BOUGHT.value, Stage.GIVEN.value]
-PLANNED_STAGES = [Stage.IDEA.value, Stage.TO_BUY.value]
-
-BOARD_COLUMN = Case(
-    When(status=ExpenseStatus.PAID, stage__in=PAID_STAGES, then=F("stage")),
-    When(status=ExpenseStatus.PLANNED, stage__in=PLANNED_STAGES, then=F("stage")),
-    When(status=ExpenseStatus.PAID, then=Value(Stage.BOUGHT.value)),
-    default=Value(Stage.TO_BUY.value),
-    output_field=CharField(),
-)
 
 
 def main_budget_of(occasion_id, budgets) -> Budget | None:
@@ -148,7 +137,7 @@ def occasion_page(*, household: Household, occasion: Occasion, on: date, focus_i
     scope = Q(occasion=occasion)
     if focus is not None:
         scope &= counted_q(focus.budget, by_id)
-    items_qs = Expense.objects.for_household(household).alive().filter(scope).annotate(column=BOARD_COLUMN)
+    items_qs = Expense.objects.for_household(household).alive().filter(scope).annotate(column=Stage.column())
     items = list(items_qs.select_related("category", "recipient", "paid_by").order_by("date", "created_at"))
     labels = dict(Stage.choices)
     for item in items:

@@ -11,13 +11,13 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_update_with_history
 
-from budgets.models import Budget, BudgetAlert, Recipient
+from budgets.models import Budget, BudgetAlert
 from budgets.selectors import statuses
-from expenses.models import Category
+from expenses.models import Category, Recipient
 from expenses.services import check_amount
 from households.live import publish
 from households.models import Household, Membership, Role, User
-from households.templatetags.hearth import format_money
+from households.money import format_money
 
 logger = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ from budgets import selectors, services
 from budgets.forms import BudgetForm, ContextForm
 from budgets.models import Budget, BudgetAlert
 from households.access import parse_uuid, wants_fragment
+from households.money import format_money
 from households.periods import day_param, month_param
 from households.views import add_errors
 
@@ -101,8 +102,6 @@ def _warn_if_children_exceed(request, budget: Budget) -> None:
         None,
     )
     if status is not None and status.children_exceed:
-        from households.templatetags.hearth import format_money
-
         children = format_money(status.children_total, request.household)
         total = format_money(status.total, request.household)
         messages.warning(

@@ -9,12 +9,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from budgets import occasions as services
 from budgets import selectors_occasions as selectors
 from budgets.forms_occasions import ItemForm, OccasionForm, RecipientForm, SubBudgetForm, WeddingTemplateForm
-from budgets.models import Budget, Occasion, Recipient
+from budgets.models import Budget
 from budgets.services import recipient_create
 from budgets.wedding import template_rows, wedding_template_apply
-from expenses.models import Expense
+from expenses.models import Expense, Occasion, Recipient
 from households.access import parse_uuid, wants_fragment
-from households.templatetags.hearth import format_money
+from households.money import format_money
 from households.views import add_errors
 
 

@@ -15,9 +15,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from budgets.models import Budget, Occasion
+from budgets.models import Budget
 from budgets.selectors_occasions import occasion_budget
 from budgets.services import budget_create, categories_exist
+from expenses.models import Occasion
 from expenses.services import check_amount
 from households.live import publish
 from households.models import Household, User

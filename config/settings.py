@@ -98,7 +98,7 @@ TEMPLATES = [
                 "households.context_processors.household",
                 "budgets.context_processors.alerts",
             ],
-            "builtins": ["households.templatetags.hearth"],
+            "builtins": ["households.templatetags.hearth", "budgets.templatetags.meters"],
         },
     },
 ]

@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from expenses.models import Category, ChatMessage, Expense, ExpenseDraft, ImportBatch, RecurringRule
+from expenses.models import (
+    Category,
+    ChatMessage,
+    Expense,
+    ExpenseDraft,
+    ImportBatch,
+    Occasion,
+    Recipient,
+    RecurringRule,
+)
 
 
 @admin.register(Category)
@@ -82,3 +91,17 @@ class ChatMessageAdmin(admin.ModelAdmin):
     list_filter = ["role", "household"]
     search_fields = ["text"]
     list_select_related = ["household", "author"]
+
+
+@admin.register(Occasion)
+class OccasionAdmin(admin.ModelAdmin):
+    list_display = ["name", "household", "kind", "date"]
+    list_filter = ["kind", "household"]
+    search_fields = ["name"]
+
+
+@admin.register(Recipient)
+class RecipientAdmin(admin.ModelAdmin):
+    list_display = ["name", "relationship", "household"]
+    list_filter = ["household"]
+    search_fields = ["name"]

@@ -30,9 +30,8 @@ from expenses.models import (
 from expenses.services import DraftData, _draft_apply
 from households.live import publish
 from households.models import Household, Membership, User
-from households.money import AmountError, read_amount, to_decimal
+from households.money import AmountError, format_money, read_amount, to_decimal
 from households.periods import RANGE_TEXT, in_range
-from households.templatetags.hearth import format_money
 
 logger = logging.getLogger(__name__)
 

@@ -4,12 +4,12 @@ from datetime import date
 from django import forms
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
-from expenses.models import Category, ExpenseStatus
+from expenses.models import Category, ExpenseStatus, Occasion, Recipient
 from expenses.services import CHAT_MAX_CHARS, chat_text_problem
+from households.members import FORMER_MEMBER
 from households.models import Household, User
 from households.money import AmountError, read_amount
 from households.periods import DateField, MonthField
-from households.templatetags.hearth import FORMER_MEMBER
 
 
 class AmountField(forms.CharField):
@@ -156,15 +156,20 @@ class ExpenseFilterForm(forms.Form):
     member = MemberChoiceField(queryset=User.objects.none(), required=False, empty_label="Everyone")
     status = forms.ChoiceField(choices=[("", "Planned and paid"), *ExpenseStatus.choices], required=False)
     overdue = forms.BooleanField(required=False, label="Overdue only")
-    budget = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
+    # Set by links (an occasion's meter, a gift recipient's): kept while the other filters change.
+    occasion = forms.ModelChoiceField(
+        queryset=Occasion.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    recipient = forms.ModelChoiceField(
+        queryset=Recipient.objects.none(), required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, household: Household, **kwargs):
-        from budgets.models import Budget
-
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.for_household(household).order_by("name")
         self.fields["member"].queryset = household_members(household)
-        self.fields["budget"].queryset = Budget.objects.for_household(household)
+        self.fields["occasion"].queryset = Occasion.objects.for_household(household)
+        self.fields["recipient"].queryset = Recipient.objects.for_household(household)
 
 
 class ChatForm(forms.Form):

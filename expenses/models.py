@@ -58,9 +58,100 @@ class Source(models.TextChoices):
     IMPORT = "import", "Import"
 
 
-# The gift board's columns (budgets.models.Stage has the rules; the values live here so the
-# ledger does not import the budgets app).
-BOARD_STAGES = [("idea", "Idea"), ("to_buy", "To buy"), ("bought", "Bought"), ("given", "Given")]
+class Stage(models.TextChoices):
+    """The gift board's columns, and the one rule between a stage and an expense's status:
+    Idea and To buy are planned, Bought and Given are paid."""
+
+    IDEA = "idea", "Idea"
+    TO_BUY = "to_buy", "To buy"
+    BOUGHT = "bought", "Bought"
+    GIVEN = "given", "Given"
+
+    @classmethod
+    def paid_stages(cls) -> list[str]:
+        return [cls.BOUGHT.value, cls.GIVEN.value]
+
+    @classmethod
+    def planned_stages(cls) -> list[str]:
+        return [cls.IDEA.value, cls.TO_BUY.value]
+
+    @classmethod
+    def counts_as_paid(cls, stage: str) -> bool:
+        return stage in cls.paid_stages()
+
+    @classmethod
+    def status_for(cls, stage: str) -> str:
+        """The status an item on the board has in its stage."""
+        return ExpenseStatus.PAID if cls.counts_as_paid(stage) else ExpenseStatus.PLANNED
+
+    @classmethod
+    def for_status(cls, status: str) -> str:
+        """The stage an item without one shows in: paid is Bought, planned is To buy."""
+        return cls.BOUGHT.value if status == ExpenseStatus.PAID else cls.TO_BUY.value
+
+    @classmethod
+    def column(cls) -> models.Case:
+        """`moved_to` in SQL: the board column of an item, from its stage and status."""
+        return models.Case(
+            models.When(status=ExpenseStatus.PAID, stage__in=cls.paid_stages(), then=models.F("stage")),
+            models.When(status=ExpenseStatus.PLANNED, stage__in=cls.planned_stages(), then=models.F("stage")),
+            models.When(status=ExpenseStatus.PAID, then=models.Value(cls.BOUGHT.value)),
+            default=models.Value(cls.TO_BUY.value),
+            output_field=models.CharField(),
+        )
+
+    @classmethod
+    def moved_to(cls, stage: str, status: str) -> str:
+        """The stage after an item's status changed: kept while it agrees (or the item is not on a
+        board), else the status's stage."""
+        if not stage or cls.status_for(stage) == status:
+            return stage
+        return cls.for_status(status)
+
+
+class Recipient(HouseholdOwned):
+    """A person gifts are for, reused across occasions: a dimension of the ledger, like a category.
+
+    The table keeps the name it was created with (the model moved here without moving data)."""
+
+    name = models.CharField(max_length=80)
+    relationship = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        db_table = "budgets_recipient"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "name"], name="recipient_unique_name_per_household")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Occasion(HouseholdOwned):
+    """A wedding, a festival, a trip: a dimension of the ledger its items are tagged with. Its pages
+    and its budgets live in the budgets app. The table keeps its first name, as Recipient's."""
+
+    class Kind(models.TextChoices):
+        BIRTHDAY = "birthday", "Birthday"
+        FESTIVAL = "festival", "Festival"
+        WEDDING = "wedding", "Wedding"
+        TRIP = "trip", "Trip"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    date = models.DateField()
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        db_table = "budgets_occasion"
+        ordering = ["date", "name"]
+        indexes = [models.Index(fields=["household", "date"], name="occasion_by_date")]
+
+    def __str__(self) -> str:
+        return self.name
+
 
 # An amount column; households.money has the rule every amount follows (MAX_AMOUNT fits it).
 money_field = partial(models.DecimalField, max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
@@ -117,12 +208,12 @@ class Expense(HouseholdOwned):
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     deleted_at = models.DateTimeField(null=True, blank=True)
     occasion = models.ForeignKey(
-        "budgets.Occasion", on_delete=models.SET_NULL, null=True, blank=True, related_name="items"
+        Occasion, on_delete=models.SET_NULL, null=True, blank=True, related_name="items"
     )
     recipient = models.ForeignKey(
-        "budgets.Recipient", on_delete=models.SET_NULL, null=True, blank=True, related_name="items"
+        Recipient, on_delete=models.SET_NULL, null=True, blank=True, related_name="items"
     )
-    stage = models.CharField(max_length=8, choices=BOARD_STAGES, blank=True)
+    stage = models.CharField(max_length=8, choices=Stage.choices, blank=True)
 
     history = HistoricalRecords(excluded_fields=["household", "created_at", "updated_at"])
     objects = ExpenseQuerySet.as_manager()

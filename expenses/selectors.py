@@ -1,13 +1,25 @@
 """Reads on the ledger: which expenses a list shows. Numbers come from analysis.selectors."""
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils.http import urlencode
 
-from expenses.models import Category, DraftState, Expense, ExpenseDraft, ImportBatch
+from expenses.models import (
+    Category,
+    DraftState,
+    Expense,
+    ExpenseDraft,
+    ExpenseStatus,
+    ImportBatch,
+    Occasion,
+    Recipient,
+)
 from households.models import Household, User
+from households.money import ZERO
+from households.periods import month_end
 
 
 @dataclass(frozen=True)
@@ -19,14 +31,14 @@ class ExpenseFilter:
     member: User | None = None
     status: str = ""
     overdue: bool = False
-    budget: object = None  # budgets.models.Budget: the items a budget's meter counts
+    occasion: Occasion | None = None
+    recipient: Recipient | None = None
 
     @classmethod
     def from_cleaned(cls, data: dict) -> "ExpenseFilter":
         start, end = data.get("start"), data.get("end")
         if month := data.get("month"):
-            start = month
-            end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+            start, end = month, month_end(month)
         return cls(
             q=(data.get("q") or "").strip(),
             start=start,
@@ -35,7 +47,8 @@ class ExpenseFilter:
             member=data.get("member"),
             status=data.get("status") or "",
             overdue=bool(data.get("overdue")),
-            budget=data.get("budget"),
+            occasion=data.get("occasion"),
+            recipient=data.get("recipient"),
         )
 
     def apply(self, qs, *, today: date):
@@ -50,13 +63,36 @@ class ExpenseFilter:
             qs = qs.overdue(today)
         if self.q:
             qs = qs.filter(Q(description__icontains=self.q) | Q(category__name__icontains=self.q))
-        if self.budget is not None:
-            from budgets.models import Budget
-            from budgets.selectors import counted_q
-
-            by_id = {b.pk: b for b in Budget.objects.for_household(self.budget.household_id)}
-            qs = qs.filter(counted_q(self.budget, by_id))
+        if self.occasion is not None:
+            qs = qs.filter(occasion=self.occasion)
+        if self.recipient is not None:
+            qs = qs.filter(recipient=self.recipient)
         return qs
+
+    def query(self) -> str:
+        """The expense list's query string for this filter: the one builder every link to the list
+        uses (meters, answers, the dashboard). Links may hold rows or their ids."""
+        params = {
+            "q": self.q,
+            "start": self.start.isoformat() if self.start else "",
+            "end": self.end.isoformat() if self.end else "",
+            "category": _pk(self.category),
+            "member": _pk(self.member),
+            "occasion": _pk(self.occasion),
+            "recipient": _pk(self.recipient),
+            "status": self.status,
+            "overdue": "on" if self.overdue else "",
+        }
+        return urlencode({name: value for name, value in params.items() if value})
+
+    def link(self) -> str:
+        return f"{reverse('expenses')}?{query}" if (query := self.query()) else reverse("expenses")
+
+
+def _pk(value) -> str:
+    if value is None:
+        return ""
+    return str(getattr(value, "pk", value))
 
 
 def expenses_matching(*, household: Household, filters: ExpenseFilter):
@@ -114,3 +150,17 @@ def import_batches_with_pending(*, household: Household, limit: int = 20):
         .only("pk", "file_name", "created_at")
         .order_by("-created_at")[:limit]
     )
+
+
+def spend_totals(expenses) -> dict:
+    """Paid and planned totals of an expense queryset, summed by the database in one query."""
+    totals = expenses.order_by().aggregate(
+        paid=Sum("amount", filter=Q(status=ExpenseStatus.PAID)),
+        planned=Sum("amount", filter=Q(status=ExpenseStatus.PLANNED)),
+        count=Count("id"),
+    )
+    return {
+        "paid": totals["paid"] or ZERO,
+        "planned": totals["planned"] or ZERO,
+        "count": totals["count"],
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -22,22 +23,26 @@ from expenses.models import (
     ExpenseDraft,
     ExpenseStatus,
     Source,
+    Stage,
 )
+from expenses.parser import ParseContext
+from expenses.signals import ledger_changed
 from households.live import publish
 from households.models import Household, Membership, User
-from households.money import MESSAGES, AmountError, proposed_amount
+from households.money import MESSAGES, AmountError, format_money, proposed_amount
 from households.money import check_amount as _amount_rule
+from llmsettings.models import ParseLog
+from llmsettings.providers import parser_for
 
 TRASH_DAYS = 30
 LEDGER_TOPICS = ("expenses", "budgets", "dashboard")
 
 
 def _ledger_changed(household: Household, *dates: date) -> None:
-    """After a write that moves money: refresh every screen and raise the budget alerts it crossed."""
-    from budgets.services import alerts_check
-
+    """After a write that moves money: refresh every screen and say so (budgets raise the alerts it
+    crossed)."""
     publish(household, *LEDGER_TOPICS)
-    alerts_check(household=household, dates=[d for d in dates if d is not None])
+    ledger_changed.send(sender=Expense, household=household, dates=[d for d in dates if d is not None])
 
 
 # ---------------------------------------------------------------- categories
@@ -243,8 +248,7 @@ def expense_mark_paid(*, household: Household, user: User, expense: Expense) -> 
     if expense.status != ExpenseStatus.PAID:
         expense.status = ExpenseStatus.PAID
         expense.due_date = None
-        if expense.stage in ("idea", "to_buy"):  # a gift-board item that is paid has been bought
-            expense.stage = "bought"
+        expense.stage = Stage.moved_to(expense.stage, expense.status)  # a paid gift has been bought
         expense._history_user = user
         expense.save(update_fields=["status", "due_date", "stage", "updated_at"])
         _ledger_changed(household, expense.date)
@@ -555,8 +559,6 @@ def chat_text_problem(text: str) -> str:
 
 
 def _describe(draft: ExpenseDraft, household: Household) -> str:
-    from households.templatetags.hearth import format_money
-
     amount = format_money(draft.amount, household) if draft.amount is not None else "no amount"
     what = draft.description or (draft.category.name.lower() if draft.category else "expense")
     return f"{amount} {what}"
@@ -565,12 +567,6 @@ def _describe(draft: ExpenseDraft, household: Household) -> str:
 @transaction.atomic
 def chat_message_post(*, household: Household, user: User, text: str) -> ChatMessage:
     """Keep the member's message, parse it into drafts, and reply. Returns Hearth's reply."""
-    import time
-
-    from expenses.parser import ParseContext
-    from llmsettings.models import ParseLog
-    from llmsettings.providers import parser_for
-
     text = text.strip()
     if not text:
         raise ValidationError({"text": "Type what you spent, like “450 groceries yesterday”."})

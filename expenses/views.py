@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from analysis.selectors import spend_totals
 from expenses import selectors, services
 from expenses.forms import (
     CategoryForm,
@@ -79,7 +78,7 @@ def _list_context(request, query: QueryDict) -> dict:
         "filter_form": filter_form,
         "filters": filters,
         "page": page,
-        "totals": spend_totals(matching),
+        "totals": selectors.spend_totals(matching),
         "today": household.today(),
         "query": params.urlencode(),
         "is_filtered": not default_month and any(v for k, v in query.items() if k != "page"),

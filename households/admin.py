@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 
 from households.models import Household, Membership, User
+from households.services import account_delete
 
 
 class MembershipInline(admin.TabularInline):
@@ -54,13 +55,9 @@ class UserAdmin(BaseUserAdmin):
     )
 
     def delete_model(self, request, obj):
-        from households.services import account_delete
-
         account_delete(user=obj)
 
     def delete_queryset(self, request, queryset):
-        from households.services import account_delete
-
         for user in queryset:
             account_delete(user=user)
 

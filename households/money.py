@@ -9,13 +9,15 @@ An amount is a Decimal of at most two decimal places, from 0.01 (zero for a budg
 which fits an amount column, `DecimalField(max_digits=14, decimal_places=2)`. A figure stored from
 a sum of amounts (an alert's "used") has TOTAL_MAX_DIGITS, so any sum of legal amounts fits.
 
-Standard library only, no Django: the builtin parser imports it.
+Standard library and Babel only, no Django: the builtin parser imports it.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+
+from babel.numbers import format_currency
 
 __all__ = [
     "DECIMAL_PLACES",
@@ -24,8 +26,10 @@ __all__ = [
     "MAX_DIGITS",
     "MESSAGES",
     "TOTAL_MAX_DIGITS",
+    "ZERO",
     "AmountError",
     "check_amount",
+    "format_money",
     "proposed_amount",
     "read_amount",
     "to_decimal",
@@ -39,6 +43,7 @@ TOTAL_MAX_DIGITS = 28
 LARGE_AMOUNT = Decimal(10) ** 10  # a proposed amount from here up is kept but flagged for a look
 
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")  # a total of nothing
 _WIDE = Context(prec=200)  # room for any number the reader lets through, so nothing here raises
 
 MESSAGES = {
@@ -153,3 +158,13 @@ def proposed_amount(value: Decimal | None) -> tuple[Decimal | None, list[str]]:
     if value >= LARGE_AMOUNT:
         return value, [MESSAGES["looks_large"]]
     return value, []
+
+
+def format_money(amount, household, *, currency: str | None = None) -> str:
+    """An amount in the household's currency and locale: ₹1,20,000.00 for an en_IN household."""
+    if amount is None:
+        amount = Decimal("0")
+    # Babel rounds in the current decimal context: give it room for any sum of legal amounts
+    # (a total of 10^25 with three decimal places has more digits than the default 28).
+    with localcontext(prec=60):
+        return format_currency(Decimal(amount), currency or household.currency, locale=household.locale)

@@ -5,12 +5,15 @@ goes through this module, so a year 1 or 9999 is a clear error or a fallback, ne
 fails later when a month is added to it or the database is asked for it.
 """
 
+import calendar
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 MIN_DATE = date(1970, 1, 1)
 MAX_DATE = date(2099, 12, 31)
@@ -19,6 +22,45 @@ OUT_OF_RANGE = f"Pick a date between {RANGE_TEXT}."
 
 _DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+
+
+@dataclass(frozen=True)
+class Period:
+    """Days from `start` to `end`, both included (either may be open), and how pages name them."""
+
+    start: date | None
+    end: date | None
+    label: str
+
+    def q(self) -> Q:
+        q = Q()
+        if self.start:
+            q &= Q(date__gte=self.start)
+        if self.end:
+            q &= Q(date__lte=self.end)
+        return q
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def month_period(on: date) -> Period:
+    return Period(on.replace(day=1), month_end(on), on.strftime("%B %Y"))
+
+
+def year_period(year: int) -> Period:
+    return Period(date(year, 1, 1), date(year, 12, 31), str(year))
+
+
+def shift_months(day: date, months: int) -> date:
+    """The first day of the month `months` after (or before) `day`'s."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def previous_month(day: date) -> date:
+    return shift_months(day, -1)
 
 
 def in_range(day: date) -> bool:

@@ -9,6 +9,7 @@ from django.db import transaction
 from households.access import ADMIN_ONLY
 from households.live import disconnect_user, publish
 from households.models import Household, Membership, Role, User, new_invite_code
+from households.signals import household_created
 
 # A sensible number format for the currencies households pick most; any locale can be set later.
 CURRENCY_LOCALES = {
@@ -69,9 +70,7 @@ def household_create(
     household.full_clean()
     household.save()
     Membership.objects.create(household=household, user=user, role=Role.ADMIN)
-    from expenses.services import categories_create_defaults  # the ledger app seeds its own rows
-
-    categories_create_defaults(household=household)
+    household_created.send(sender=Household, household=household)  # the ledger seeds its categories
     return household
 
 

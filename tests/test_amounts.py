@@ -20,8 +20,7 @@ from expenses.forms import AmountField
 from expenses.models import Category, ChatMessage, DraftState, Expense, ExpenseDraft, RecurringRule
 from expenses.parser import ParseContext, parse_expenses
 from expenses.services import DraftData, draft_create
-from households.money import MAX_AMOUNT, MESSAGES, AmountError, proposed_amount, read_amount
-from households.templatetags.hearth import format_money
+from households.money import MAX_AMOUNT, MESSAGES, AmountError, format_money, proposed_amount, read_amount
 from llmsettings.models import ParseLog
 from tests.expenses.test_csv import import_file, statement
 

@@ -32,8 +32,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from budgets.models import Budget, Occasion, Recipient
-from expenses.models import DraftState
+from budgets.models import Budget
+from expenses.models import DraftState, Occasion, Recipient
 from households.models import Role
 from tests.factories import DraftFactory, ExpenseFactory, MembershipFactory
 from tests.test_isolation import BUILDERS, Route, unique_routes

@@ -25,8 +25,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
-from budgets.models import Budget, Occasion, Recipient
-from expenses.models import Category, DraftState, ImportBatch, RecurringRule, Source
+from budgets.models import Budget
+from expenses.models import Category, DraftState, ImportBatch, Occasion, Recipient, RecurringRule, Source
 from households.models import Household, Role
 from tests.factories import DraftFactory, ExpenseFactory, MembershipFactory
 

@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from budgets.models import Budget, BudgetAlert, Occasion, Recipient
+from budgets.models import Budget, BudgetAlert
 from budgets.selectors import statuses
 from expenses.models import (
     Category,
@@ -27,6 +27,8 @@ from expenses.models import (
     Expense,
     ExpenseDraft,
     ImportBatch,
+    Occasion,
+    Recipient,
     RecurringRule,
     Source,
 )

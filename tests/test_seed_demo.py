@@ -6,8 +6,16 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from budgets.models import Budget, BudgetAlert, Occasion, Recipient
-from expenses.models import DraftState, Expense, ExpenseDraft, ExpenseStatus, RecurringRule
+from budgets.models import Budget, BudgetAlert
+from expenses.models import (
+    DraftState,
+    Expense,
+    ExpenseDraft,
+    ExpenseStatus,
+    Occasion,
+    Recipient,
+    RecurringRule,
+)
 from households.models import Household, User
 
 # Real commits, so the demo's on-commit events and mails run when they would in `make run`.

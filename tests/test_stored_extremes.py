@@ -18,10 +18,10 @@ from django.urls import reverse
 from analysis.services import ask_question
 from budgets import occasions, wedding
 from budgets import services as budget_services
-from budgets.models import Budget, Occasion, Stage
+from budgets.models import Budget
 from expenses import csv_io, recurring
 from expenses import services as ledger
-from expenses.models import Category, DraftState, ExpenseDraft, ExpenseStatus, Source
+from expenses.models import Category, DraftState, ExpenseDraft, ExpenseStatus, Occasion, Source, Stage
 from households.models import Role
 from households.money import MAX_AMOUNT
 from households.services import account_signup, household_join, household_update

@@ -213,10 +213,33 @@ def test_meter_links_open_the_items_behind_it(member_client, household, member_u
     )
     items = member_client.get(f"/budgets/{budget.pk}/items/?segment=paid", headers=HX).content.decode()
     assert "big shop" in items and "dinner" not in items
-    link = re.search(r'href="(/expenses/\?budget=[^"]+status=paid)"', items).group(1).replace("&amp;", "&")
+    link = re.search(r'href="(/expenses/\?[^"]*status=paid)"', items).group(1).replace("&amp;", "&")
     listing = member_client.get(link).content.decode()
     assert "big shop" in listing and "dinner" not in listing
     assert "₹321.00</strong> paid" in listing
+
+
+def test_a_sub_budgets_link_lists_what_its_meter_counts(member_client, household, member_user, admin_user):
+    """The link carries the ancestors' filters too (a child counts only what its parent counts), so
+    the list's total is the meter's."""
+    groceries = cat(household, "Groceries")
+    parent = make_budget(household, member_user, "5000", name="Groceries", category=groceries)
+    mine = make_budget(household, member_user, "900", name="Mine", parent=parent, member=member_user)
+    ExpenseFactory(household=household, paid_by=member_user, amount=Decimal("40"), description="my shop")
+    ExpenseFactory(household=household, paid_by=admin_user, amount=Decimal("70"), description="their shop")
+    ExpenseFactory(
+        household=household,
+        paid_by=member_user,
+        amount=Decimal("99"),
+        description="my dinner",
+        category_name="Dining",
+    )
+    items = member_client.get(f"/budgets/{mine.pk}/items/?segment=paid", headers=HX).content.decode()
+    link = re.search(r'href="(/expenses/\?[^"]*status=paid)"', items).group(1).replace("&amp;", "&")
+    assert f"category={groceries.pk}" in link and f"member={member_user.pk}" in link
+    listing = member_client.get(link).content.decode()
+    assert "my shop" in listing and "their shop" not in listing and "my dinner" not in listing
+    assert f"₹{status_of(household, mine).spent:,.2f}</strong> paid" in listing
 
 
 def test_context_fragment_agrees_with_meter(member_client, household, member_user):

@@ -11,8 +11,8 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from budgets import urls_occasions
-from budgets.models import Budget, Occasion, Recipient
-from expenses.models import Category, Expense, ExpenseStatus
+from budgets.models import Budget
+from expenses.models import Category, Expense, ExpenseStatus, Occasion, Recipient
 from tests.factories import ExpenseFactory
 from tests.test_isolation import changed_tables, snapshot
 

@@ -29,10 +29,19 @@ from django.utils import timezone
 from budgets import occasions as occ
 from budgets import services as bsv
 from budgets import wedding
-from budgets.models import Budget, BudgetAlert, Occasion, Stage
+from budgets.models import Budget, BudgetAlert
 from expenses import recurring as rec
 from expenses import services as esv
-from expenses.models import Cadence, Category, DraftState, ExpenseDraft, ExpenseStatus, Source
+from expenses.models import (
+    Cadence,
+    Category,
+    DraftState,
+    ExpenseDraft,
+    ExpenseStatus,
+    Occasion,
+    Source,
+    Stage,
+)
 from households import services as hsv
 from households.models import Membership, Role
 from tests.factories import DraftFactory, ExpenseFactory
@@ -58,7 +67,6 @@ NOT_WRITES = {
     "expenses.recurring.describe_cadence",
     "expenses.recurring.schedule_errors",
     "budgets.occasions.occasion_topic",
-    "budgets.occasions.status_for_stage",
     "budgets.wedding.allocate",
     "budgets.wedding.template_rows",
 }
