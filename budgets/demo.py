@@ -6,9 +6,15 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from budgets.occasions import ItemData, item_create, occasion_create, subbudget_create
+from budgets.occasions.services import (
+    ItemData,
+    item_create,
+    occasion_create,
+    subbudget_create,
+    wedding_template_apply,
+)
+from budgets.occasions.wedding import template_rows
 from budgets.services import recipient_create
-from budgets.wedding import template_rows, wedding_template_apply
 from expenses.models import Category, Occasion, Recipient
 
 PEOPLE = [("Meera", "daughter", "5000"), ("Nani", "grandmother", "4500"), ("Arjun", "nephew", "2500")]

@@ -13,7 +13,7 @@ from simple_history.utils import bulk_update_with_history
 
 from budgets.models import Budget, BudgetAlert
 from budgets.selectors import statuses
-from expenses.models import Category, Recipient
+from expenses.models import Recipient
 from expenses.services import check_amount
 from households.live import publish
 from households.models import Household, Membership, Role, User
@@ -211,15 +211,3 @@ def alerts_mark_read(*, household: Household, user: User) -> int:
     if count:
         publish(household, "alerts")
     return count
-
-
-def categories_exist(household: Household, names: list[str]) -> dict[str, Category]:
-    """The household's categories with these names, creating the missing ones."""
-    existing = {c.name.lower(): c for c in Category.objects.for_household(household)}
-    result = {}
-    for name in names:
-        category = existing.get(name.lower())
-        if category is None:
-            category = Category.objects.create(household=household, name=name)
-        result[name] = category
-    return result

@@ -13,6 +13,6 @@ urlpatterns = [
     path("", include("households.urls")),
     path("", include("expenses.urls")),
     path("", include("budgets.urls")),
-    path("", include("budgets.urls_occasions")),
+    path("", include("budgets.occasions.urls")),
     path("", include("analysis.urls")),
 ]

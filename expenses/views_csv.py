@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
-from expenses import csv_io, selectors
+from expenses import csv_format, selectors, services
 from expenses.forms import ExpenseFilterForm
 from expenses.models import ImportBatch
 from households.access import wants_fragment
@@ -46,9 +46,9 @@ def expenses_export(request):
     filters = selectors.ExpenseFilter.from_cleaned(form.cleaned_data)
     rows = selectors.expense_rows(selectors.expenses_matching(household=household, filters=filters))
     if isinstance(request, ASGIRequest):  # daphne: stream for real, without a thread per chunk
-        lines = csv_io.export_lines_async(rows, EXPORT_CHUNK)
+        lines = csv_format.export_lines_async(rows, EXPORT_CHUNK)
     else:
-        lines = csv_io.export_lines(rows.iterator(chunk_size=EXPORT_CHUNK))
+        lines = csv_format.export_lines(rows.iterator(chunk_size=EXPORT_CHUNK))
     filename = f"hearth-expenses-{slugify(household.name) or 'household'}-{household.today().isoformat()}.csv"
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -72,10 +72,12 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        data = b"" if upload.size > csv_io.MAX_UPLOAD_BYTES else upload.read()  # too large: unread
+        data = b"" if upload.size > csv_format.MAX_UPLOAD_BYTES else upload.read()  # too large: unread
         try:
-            self.parsed = csv_io.read_upload(upload.name or "", upload.content_type or "", upload.size, data)
-        except csv_io.UploadError as exc:
+            self.parsed = csv_format.read_upload(
+                upload.name or "", upload.content_type or "", upload.size, data
+            )
+        except csv_format.UploadError as exc:
             raise forms.ValidationError(str(exc)) from None
         return upload
 
@@ -87,7 +89,7 @@ def import_upload(request):
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                batch = csv_io.import_batch_create(
+                batch = services.import_batch_create(
                     household=household,
                     user=request.user,
                     file_name=form.cleaned_data["file"].name,
@@ -119,7 +121,7 @@ def _column_choices(records: list[tuple[int, list[str]]]) -> list[tuple[int, str
         cell = first[index].strip() if index < len(first) else ""
         if len(cell) > 40:
             cell = cell[:39] + "…"
-        letter = csv_io.column_letter(index)
+        letter = csv_format.column_letter(index)
         choices.append((index, f"{letter}: {cell}" if cell else letter))
     return choices
 
@@ -131,7 +133,7 @@ class ImportMappingForm(forms.Form):
         coerce=int, label="Date column", error_messages={"required": "Pick the column with the dates."}
     )
     date_format = forms.ChoiceField(
-        choices=[(f.key, f"{f.key} (like {f.example})") for f in csv_io.DATE_FORMATS],
+        choices=[(f.key, f"{f.key} (like {f.example})") for f in csv_format.DATE_FORMATS],
         label="Dates are written as",
     )
     amount = forms.TypedChoiceField(
@@ -159,21 +161,21 @@ class ImportMappingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.records = records
         columns = _column_choices(records)
-        for name in csv_io.REQUIRED_FIELDS:
+        for name in csv_format.REQUIRED_FIELDS:
             self.fields[name].choices = [("", "Choose a column"), *columns]
         self.fields["category"].choices = [("", "None: I'll pick categories in the inbox"), *columns]
 
     def clean(self):
         cleaned = super().clean()
         used: dict[int, str] = {}
-        for name in csv_io.FIELDS:
+        for name in csv_format.FIELDS:
             index = cleaned.get(name)
             if index is None:
                 continue
             if index in used:
                 self.add_error(
                     name,
-                    f"Column {csv_io.column_letter(index)} is already the {used[index]} column: "
+                    f"Column {csv_format.column_letter(index)} is already the {used[index]} column: "
                     "pick another.",
                 )
             else:
@@ -195,8 +197,8 @@ class ImportMappingForm(forms.Form):
             return
         for value in values:
             try:
-                csv_io.parse_date(value, date_format)
-            except csv_io.RowError:
+                csv_format.parse_date(value, date_format)
+            except csv_format.RowError:
                 continue
             return
         self.add_error(
@@ -210,8 +212,8 @@ class ImportMappingForm(forms.Form):
         values = [row[index].strip() for row in rows if index < len(row) and row[index].strip()]
         for value in values:
             try:
-                csv_io.parse_amount(value.lstrip("-"))
-            except csv_io.RowError:
+                csv_format.parse_amount(value.lstrip("-"))
+            except csv_format.RowError:
                 continue
             return
         example = f" (it has “{values[0][:40]}”)" if values else ""
@@ -236,7 +238,7 @@ def _guess(batch: ImportBatch, records, household) -> dict:
     has_header = bool(batch.mapping.get("has_header"))
     header = records[0][1] if has_header and records else None
     sample = [cells for _, cells in records[1 if has_header else 0 :]]
-    columns = csv_io.guess_columns(header, sample)
+    columns = csv_format.guess_columns(header, sample)
     dates = []
     if "date" in columns:
         index = columns["date"]
@@ -244,7 +246,7 @@ def _guess(batch: ImportBatch, records, household) -> dict:
     month_first = household.locale.lower().startswith(("en_us", "en_ph", "en_ca"))
     return {
         **columns,
-        "date_format": csv_io.guess_date_format(dates, month_first=month_first),
+        "date_format": csv_format.guess_date_format(dates, month_first=month_first),
         "has_header": has_header,
     }
 
@@ -259,17 +261,17 @@ def import_map(request, pk):
     if batch.state != ImportBatch.State.MAPPING:  # already started (a second submit, the back button)
         return redirect("import_status", pk=batch.pk)
     delimiter = batch.mapping.get("delimiter", ",")
-    records = list(islice(csv_io.read_records(batch.content, delimiter), csv_io.SAMPLE_ROWS + 1))
+    records = list(islice(csv_format.read_records(batch.content, delimiter), csv_format.SAMPLE_ROWS + 1))
     if request.method == "POST":
         form = ImportMappingForm(request.POST, records=records)
         if form.is_valid():
-            csv_io.import_batch_start(
+            services.import_batch_start(
                 household=household, user=request.user, batch=batch, mapping=form.mapping()
             )
             return redirect("import_status", pk=batch.pk)
     else:
         form = ImportMappingForm(initial=_guess(batch, records, household), records=records)
-    preview = records[: csv_io.PREVIEW_ROWS]
+    preview = records[: csv_format.PREVIEW_ROWS]
     width = max((len(cells) for _, cells in preview), default=0)
     return render(
         request,
@@ -277,10 +279,10 @@ def import_map(request, pk):
         {
             "batch": batch,
             "form": form,
-            "letters": [csv_io.column_letter(i) for i in range(width)],
+            "letters": [csv_format.column_letter(i) for i in range(width)],
             "preview": [(number, cells + [""] * (width - len(cells))) for number, cells in preview],
             "delimiter_name": _DELIMITER_NAMES.get(delimiter, f"“{delimiter}”"),
-            "background": batch.total_rows >= csv_io.BACKGROUND_ROWS,
+            "background": batch.total_rows >= services.BACKGROUND_ROWS,
         },
         status=400 if form.errors else 200,
     )

@@ -14,18 +14,8 @@ from expenses.forms import (
     household_members,
 )
 from expenses.models import Cadence, Category, RecurringRule
-from expenses.recurring import (
-    MONTHS,
-    WEEKDAYS,
-    RuleData,
-    describe_cadence,
-    next_occurrence,
-    rule_create,
-    rule_delete,
-    rule_set_paused,
-    rule_update,
-    schedule_errors,
-)
+from expenses.recurrence import MONTHS, WEEKDAYS, describe_cadence, next_occurrence, schedule_errors
+from expenses.services import RuleData, rule_create, rule_delete, rule_set_paused, rule_update
 from households.access import VIEWER_REFUSED, wants_fragment
 from households.models import Household, User
 from households.periods import DateField

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from budgets.models import Budget, BudgetAlert
 from budgets.selectors import BudgetStatus, Period
-from expenses import csv_io
+from expenses import csv_format
 from expenses.forms import AmountField
 from expenses.models import Category, ChatMessage, DraftState, Expense, ExpenseDraft, RecurringRule
 from expenses.parser import ParseContext, parse_expenses
@@ -320,8 +320,8 @@ def test_every_way_in_gives_the_same_message(text):
         read_amount(text)
     with pytest.raises(forms.ValidationError) as form:
         AmountField().clean(text)
-    with pytest.raises(csv_io.RowError) as csv_row:
-        csv_io.parse_amount(text)
+    with pytest.raises(csv_format.RowError) as csv_row:
+        csv_format.parse_amount(text)
 
     assert form.value.messages == [rule.value.message]
     reason = rule.value.about(text).rstrip(".")

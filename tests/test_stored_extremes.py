@@ -16,10 +16,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from analysis.services import ask_question
-from budgets import occasions, wedding
 from budgets import services as budget_services
 from budgets.models import Budget
-from expenses import csv_io, recurring
+from budgets.occasions import services as occasions
+from budgets.occasions import wedding
+from expenses import csv_format, models, services
 from expenses import services as ledger
 from expenses.models import Category, DraftState, ExpenseDraft, ExpenseStatus, Occasion, Source, Stage
 from households.models import Role
@@ -112,7 +113,7 @@ def store_extremes(household, admin, today: date) -> dict:
         notes=odd(2000),
     )
     rows = wedding.template_rows(MAX_AMOUNT)
-    wedding.wedding_template_apply(
+    occasions.wedding_template_apply(
         household=household, user=admin, occasion=occasion, amounts={r.category: r.amount for r in rows}
     )
     person = budget_services.recipient_create(
@@ -192,10 +193,10 @@ def store_extremes(household, admin, today: date) -> dict:
         ("weekly", {"weekday": 6}),
         ("yearly", {"month": 2, "day_of_month": 29}),
     ]:
-        recurring.rule_create(
+        services.rule_create(
             household=household,
             user=admin,
-            data=recurring.RuleData(
+            data=services.RuleData(
                 amount=MAX_AMOUNT,
                 category=odd_category,
                 description=odd(200),
@@ -205,16 +206,16 @@ def store_extremes(household, admin, today: date) -> dict:
                 **extra,
             ),
         )
-    recurring.make_due_drafts(household=household, today=today)
+    services.make_due_drafts(household=household, today=today)
     content = "Date,Description,Amount\n" + "".join(
         f'{today.isoformat()},"{odd(200).replace(chr(34), "")}","{value}"\n'
         for value in ["999,999,999,999.99", "0.01", "1000000000000", "-5", "abc"]
     )
-    upload = csv_io.read_upload("statement.csv", "text/csv", len(content.encode()), content.encode())
-    batch = csv_io.import_batch_create(
+    upload = csv_format.read_upload("statement.csv", "text/csv", len(content.encode()), content.encode())
+    batch = services.import_batch_create(
         household=household, user=admin, file_name=odd(200) + ".csv", upload=upload
     )
-    csv_io.import_batch_start(
+    services.import_batch_start(
         household=household,
         user=admin,
         batch=batch,
@@ -247,7 +248,7 @@ def store_extremes(household, admin, today: date) -> dict:
         "item": items[0],
         "person": person,
         "category": odd_category,
-        "rule": recurring.RecurringRule.objects.for_household(household).first(),
+        "rule": models.RecurringRule.objects.for_household(household).first(),
         "batch": batch,
         "draft": pending.first(),
         "confirmed": confirmed.draft,

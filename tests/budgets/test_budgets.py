@@ -335,7 +335,7 @@ def test_threshold_crossed_once_under_concurrency(household, member_user):
 
 
 def test_context_on_the_occasion_item_form(member_client, household, member_user):
-    from budgets.occasions import occasion_create
+    from budgets.occasions.services import occasion_create
 
     occasion = occasion_create(
         household=household,

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
-from budgets import urls_occasions
 from budgets.models import Budget
+from budgets.occasions import urls as occasion_urls
 from expenses.models import Category, Expense, ExpenseStatus, Occasion, Recipient
 from tests.factories import ExpenseFactory
 from tests.test_isolation import changed_tables, snapshot
@@ -546,7 +546,7 @@ def post_data(name: str, household) -> dict:
 
 
 def test_every_id_url_has_a_builder():
-    names = {p.name for p in urls_occasions.urlpatterns if isinstance(p, URLPattern) and p.pattern.converters}
+    names = {p.name for p in occasion_urls.urlpatterns if isinstance(p, URLPattern) and p.pattern.converters}
     assert names == set(BUILDERS)
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from budgets.models import Budget
-from budgets.wedding import WEDDING_TEMPLATE, allocate, template_rows
+from budgets.occasions.wedding import WEDDING_TEMPLATE, allocate, template_rows
 from expenses.models import Category, Occasion
 from tests.budgets.test_occasions import text_of
 

@@ -14,9 +14,9 @@ from django.db import connections
 from django.urls import reverse
 from django_q.models import Task
 
-from expenses import csv_io
+from expenses import csv_format, services, tasks
 from expenses.models import Category, DraftState, ExpenseDraft, ImportBatch, Source
-from expenses.services import ExpenseData, expense_create, expense_delete
+from expenses.services import ExpenseData, expense_create, expense_delete, imports
 from tests.factories import MembershipFactory
 
 # The URLconf of the project plus this feature's URLs (harmless once config/urls.py includes them).
@@ -193,7 +193,7 @@ def test_export_follows_the_list_filters_and_writes_plain_values(
     body = b"".join(response.streaming_content)
     assert not body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
-    assert rows[0] == csv_io.EXPORT_COLUMNS
+    assert rows[0] == csv_format.EXPORT_COLUMNS
     assert rows[1:] == [
         [
             "2026-03-05",
@@ -271,7 +271,7 @@ async def test_export_streams_under_asgi(async_client, household, member_user):
         ("statement.csv", b"\n\n  \n", "text/csv", "This file has no rows."),
         (
             "statement.csv",
-            b"Date,Amount\n2026-04-01," + b"9" * (csv_io.MAX_UPLOAD_BYTES + 1) + b"\n",
+            b"Date,Amount\n2026-04-01," + b"9" * (csv_format.MAX_UPLOAD_BYTES + 1) + b"\n",
             "text/csv",
             "the limit is 5 MB",
         ),
@@ -538,26 +538,28 @@ def test_import_publishes_drafts_once_per_chunk(household, member_client, django
 def test_a_big_file_is_imported_by_the_django_q_task(
     household, member_client, django_capture_on_commit_callbacks
 ):
-    rows = [f"2026-04-{n % 28 + 1:02d},Item {n},{n % 900 + 1}.25" for n in range(csv_io.BACKGROUND_ROWS - 1)]
+    rows = [
+        f"2026-04-{n % 28 + 1:02d},Item {n},{n % 900 + 1}.25" for n in range(services.BACKGROUND_ROWS - 1)
+    ]
     rows.insert(100, "2026-04-01,Refund,-5")
     batch = uploaded_batch(member_client, statement(rows))
-    assert batch.total_rows == csv_io.BACKGROUND_ROWS
+    assert batch.total_rows == services.BACKGROUND_ROWS
 
     with django_capture_on_commit_callbacks(execute=True):
         response = run_import(member_client, batch)
     assert response.status_code == 302
 
     task = Task.objects.get()
-    assert task.func == csv_io.TASK_NAME
+    assert task.func == services.TASK_NAME
     assert task.success
     batch.refresh_from_db()
     assert batch.state == ImportBatch.State.DONE
-    assert batch.processed_rows == batch.total_rows == csv_io.BACKGROUND_ROWS
-    assert batch.draft_count == csv_io.BACKGROUND_ROWS - 1
+    assert batch.processed_rows == batch.total_rows == services.BACKGROUND_ROWS
+    assert batch.draft_count == services.BACKGROUND_ROWS - 1
     assert batch.errors == [
         {"row": 102, "reason": "The amount “-5” must be more than zero (credits are not expenses)."}
     ]
-    assert ExpenseDraft.objects.filter(import_batch=batch).count() == csv_io.BACKGROUND_ROWS - 1
+    assert ExpenseDraft.objects.filter(import_batch=batch).count() == services.BACKGROUND_ROWS - 1
 
 
 def test_a_small_file_is_imported_in_the_request(member_client):
@@ -617,19 +619,19 @@ def test_a_task_run_again_goes_on_where_it_stopped(household, member_user):
         state=ImportBatch.State.QUEUED,
         total_rows=1200,
     )
-    context_rows = list(csv_io.data_rows(rows, ",", True))
+    context_rows = list(csv_format.data_rows(rows, ",", True))
     batch.state = ImportBatch.State.RUNNING
     batch.save()
-    csv_io._import_chunk(  # the first chunk committed, then the worker died
-        csv_io._Context(household, batch, {}, None, batch.mapping), context_rows[:500]
+    imports._import_chunk(  # the first chunk committed, then the worker died
+        imports._Context(household, batch, {}, None, batch.mapping), context_rows[:500]
     )
-    csv_io.import_batch_task(str(batch.pk))
+    tasks.import_batch_task(str(batch.pk))
     batch.refresh_from_db()
     assert batch.state == ImportBatch.State.DONE
     assert batch.processed_rows == batch.draft_count == 1200
     assert ExpenseDraft.objects.filter(import_batch=batch).count() == 1200
     assert sorted(ExpenseDraft.objects.values_list("import_row", flat=True)) == list(range(2, 1202))
-    csv_io.import_batch_task(str(batch.pk))  # and once more, after it is done: nothing new
+    tasks.import_batch_task(str(batch.pk))  # and once more, after it is done: nothing new
     assert ExpenseDraft.objects.filter(import_batch=batch).count() == 1200
 
 
@@ -739,7 +741,7 @@ def test_signed_out_people_are_sent_to_log_in(client, their_batch):
     ],
 )
 def test_amounts_people_and_banks_write(text, amount):
-    assert csv_io.parse_amount(text) == Decimal(amount)
+    assert csv_format.parse_amount(text) == Decimal(amount)
 
 
 @pytest.mark.parametrize(
@@ -761,8 +763,8 @@ def test_amounts_people_and_banks_write(text, amount):
     ],
 )
 def test_amounts_that_are_bad_rows(text, reason):
-    with pytest.raises(csv_io.RowError, match=reason):
-        csv_io.parse_amount(text)
+    with pytest.raises(csv_format.RowError, match=reason):
+        csv_format.parse_amount(text)
 
 
 @pytest.mark.parametrize(
@@ -780,22 +782,22 @@ def test_amounts_that_are_bad_rows(text, reason):
     ],
 )
 def test_date_formats(text, fmt, expected):
-    assert csv_io.parse_date(text, fmt) == expected
+    assert csv_format.parse_date(text, fmt) == expected
 
 
 def test_dates_in_another_format_are_refused():
     for text, fmt in [("31/03/2026", "MM/DD/YYYY"), ("31/03/26", "DD/MM/YYYY"), ("2026-02-30", "YYYY-MM-DD")]:
-        with pytest.raises(csv_io.RowError, match="is not a"):
-            csv_io.parse_date(text, fmt)
+        with pytest.raises(csv_format.RowError, match="is not a"):
+            csv_format.parse_date(text, fmt)
 
 
 def test_guessing_a_date_format_prefers_the_households_order():
-    assert csv_io.guess_date_format(["04/03/2026", "05/03/2026"]) == "DD/MM/YYYY"
-    assert csv_io.guess_date_format(["04/03/2026", "05/03/2026"], month_first=True) == "MM/DD/YYYY"
-    assert csv_io.guess_date_format(["04/03/2026", "04/13/2026"]) == "MM/DD/YYYY"
-    assert csv_io.guess_date_format(["2026-04-03"]) == "YYYY-MM-DD"
+    assert csv_format.guess_date_format(["04/03/2026", "05/03/2026"]) == "DD/MM/YYYY"
+    assert csv_format.guess_date_format(["04/03/2026", "05/03/2026"], month_first=True) == "MM/DD/YYYY"
+    assert csv_format.guess_date_format(["04/03/2026", "04/13/2026"]) == "MM/DD/YYYY"
+    assert csv_format.guess_date_format(["2026-04-03"]) == "YYYY-MM-DD"
 
 
 def test_column_letters_and_folding():
-    assert [csv_io.column_letter(i) for i in (0, 25, 26, 27)] == ["A", "Z", "AA", "AB"]
-    assert csv_io.fold("  Big   BASKET ") == "big basket"
+    assert [csv_format.column_letter(i) for i in (0, 25, 26, 27)] == ["A", "Z", "AA", "AB"]
+    assert csv_format.fold("  Big   BASKET ") == "big basket"

@@ -19,7 +19,7 @@ from django_q.models import Schedule
 from django_q.scheduler import scheduler
 from django_q.tasks import async_task, fetch
 
-from expenses import recurring
+from expenses import recurrence, services, tasks
 from expenses.models import (
     Cadence,
     Category,
@@ -28,16 +28,18 @@ from expenses.models import (
     RecurringRule,
     Source,
 )
-from expenses.recurring import (
+from expenses.recurrence import describe_cadence, occurrences
+from expenses.services import (
+    DraftData,
     RuleData,
-    describe_cadence,
-    make_all_due_drafts,
+    draft_confirm,
+    draft_create,
     make_due_drafts,
-    occurrences,
     rule_create,
     rule_set_paused,
 )
-from expenses.services import DraftData, draft_confirm, draft_create
+from expenses.services import recurring as recurring_services
+from expenses.tasks import make_all_due_drafts
 from households.models import Membership
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
@@ -221,7 +223,7 @@ def test_draft_made_by_a_concurrent_run_counts_as_already_there(household, monke
     rule = make_rule(
         household, cadence=Cadence.WEEKLY, weekday=0, day_of_month=None, start_date=date(2026, 3, 1)
     )
-    real_occurrences = recurring.occurrences
+    real_occurrences = recurrence.occurrences
 
     def racing_occurrences(rule_, start, end):
         found = real_occurrences(rule_, start, end)
@@ -235,7 +237,7 @@ def test_draft_made_by_a_concurrent_run_counts_as_already_there(household, monke
         )
         return found
 
-    monkeypatch.setattr(recurring, "occurrences", racing_occurrences)
+    monkeypatch.setattr(recurring_services, "occurrences", racing_occurrences)
     with at(date(2026, 3, 20)):
         made = make_due_drafts(household=household)
 
@@ -354,7 +356,7 @@ def test_catch_up_is_bounded(household):
     with at(date(2026, 3, 10)):
         make_due_drafts(household=household)
     dates = drafted_dates(rule)
-    assert date(2026, 3, 10) - timedelta(days=recurring.CATCH_UP_DAYS) == date(2025, 2, 3)
+    assert date(2026, 3, 10) - timedelta(days=services.CATCH_UP_DAYS) == date(2025, 2, 3)
     assert dates[0] == date(2025, 2, 3)  # a Monday, exactly 400 days back
     assert dates[-1] == date(2026, 3, 9)
     assert len(dates) == 58
@@ -375,7 +377,7 @@ def test_django_q_task_makes_drafts_for_every_household(household, other_househo
     theirs = make_rule(other_household, start_date=date(2026, 3, 1), description="Their rent")
     paused = make_rule(household, start_date=date(2026, 3, 1), description="Gym", paused=True)
     with at(date(2026, 3, 1)):
-        task_id = async_task("expenses.recurring.make_all_due_drafts")
+        task_id = async_task("expenses.tasks.make_all_due_drafts")
 
     task = fetch(task_id)
     assert task.success, task.result
@@ -391,7 +393,7 @@ def test_setup_schedules_makes_a_daily_schedule_that_makes_the_drafts(household)
     with at(date(2026, 3, 1), hour=0):
         call_command("setup_schedules", stdout=io.StringIO())
         call_command("setup_schedules", stdout=io.StringIO())  # idempotent
-    schedule = Schedule.objects.get(func="expenses.recurring.make_all_due_drafts")
+    schedule = Schedule.objects.get(func="expenses.tasks.make_all_due_drafts")
     assert (schedule.schedule_type, schedule.repeats) == (Schedule.DAILY, -1)
 
     with at(date(2026, 3, 1), hour=1):
@@ -402,14 +404,14 @@ def test_setup_schedules_makes_a_daily_schedule_that_makes_the_drafts(household)
 def test_one_households_failure_does_not_stop_the_others(household, other_household, monkeypatch):
     ours = make_rule(household, start_date=date(2026, 3, 1))
     theirs = make_rule(other_household, start_date=date(2026, 3, 1))
-    real = recurring.make_due_drafts
+    real = services.make_due_drafts
 
     def broken_for_ours(*, household, today=None):
         if household.pk == ours.household_id:
             raise RuntimeError("disk full")
         return real(household=household, today=today)
 
-    monkeypatch.setattr(recurring, "make_due_drafts", broken_for_ours)
+    monkeypatch.setattr(tasks, "make_due_drafts", broken_for_ours)
     with at(date(2026, 3, 1)), pytest.raises(RuntimeError, match="failed for 1 household"):
         make_all_due_drafts()  # the task fails, so django-q2 shows it as failed…
     assert drafted_dates(theirs) == [date(2026, 3, 1)]  # …but the other household got its draft

@@ -43,7 +43,7 @@ from django_q.conf import Conf
 from django_q.models import OrmQ
 
 from expenses.models import Cadence, Category, ExpenseDraft, ImportBatch, RecurringRule, Source
-from expenses.recurring import occurrences
+from expenses.recurrence import occurrences
 from households.management.commands.qcluster import descendants
 
 REPO = Path(__file__).resolve().parents[2]

@@ -5,8 +5,8 @@ from django_q.models import Schedule
 
 # (name, task function, schedule type, minutes for MINUTES schedules)
 SCHEDULES: list[tuple[str, str, str, int | None]] = [
-    ("Recurring drafts", "expenses.recurring.make_all_due_drafts", Schedule.DAILY, None),
-    ("Empty the trash", "expenses.services.trash_purge", Schedule.DAILY, None),
+    ("Recurring drafts", "expenses.tasks.make_all_due_drafts", Schedule.DAILY, None),
+    ("Empty the trash", "expenses.tasks.trash_empty", Schedule.DAILY, None),
 ]
 
 

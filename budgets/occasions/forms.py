@@ -1,7 +1,7 @@
 from django import forms
 
 from budgets.forms import BudgetAmountField
-from budgets.wedding import TemplateRow
+from budgets.occasions.wedding import TemplateRow
 from expenses.forms import AmountField, DateInput, active_categories
 from expenses.models import Category, Occasion, Recipient, Stage
 from households.models import Household

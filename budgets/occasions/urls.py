@@ -1,6 +1,6 @@
 from django.urls import path
 
-from budgets import views_occasions as views
+from budgets.occasions import views
 
 urlpatterns = [
     path("occasions/", views.occasion_list, name="occasions"),

@@ -6,12 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from budgets import occasions as services
-from budgets import selectors_occasions as selectors
-from budgets.forms_occasions import ItemForm, OccasionForm, RecipientForm, SubBudgetForm, WeddingTemplateForm
 from budgets.models import Budget
+from budgets.occasions import selectors, services
+from budgets.occasions.forms import ItemForm, OccasionForm, RecipientForm, SubBudgetForm, WeddingTemplateForm
+from budgets.occasions.wedding import template_rows
 from budgets.services import recipient_create
-from budgets.wedding import template_rows, wedding_template_apply
 from expenses.models import Expense, Occasion, Recipient
 from households.access import parse_uuid, wants_fragment
 from households.money import format_money
@@ -253,7 +252,7 @@ def occasion_wedding_template(request, pk):
         entered = sum(amounts.values())  # what the person typed, before anything is saved
         if request.POST.get("action") != "preview":
             try:
-                created = wedding_template_apply(
+                created = services.wedding_template_apply(
                     household=request.household, user=request.user, occasion=occasion, amounts=amounts
                 )
             except ValidationError as exc:

@@ -15,13 +15,15 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 from simple_history.utils import bulk_update_with_history
 
 from budgets.models import Budget
-from budgets.selectors_occasions import occasion_budget
+from budgets.occasions.selectors import occasion_budget
+from budgets.occasions.wedding import WEDDING_TEMPLATE
 from budgets.services import budget_create, budget_delete, budget_update, recipient_create
 from expenses.models import Category, Expense, Occasion, Recipient, Stage
-from expenses.services import ExpenseData, check_amount, expense_create, expense_update
+from expenses.services import ExpenseData, categories_ensure, check_amount, expense_create, expense_update
 from households.live import publish
 from households.models import Household, User
 
@@ -319,3 +321,51 @@ def recipient_update(
         publish(household, "budgets")
     publish(household, "recipients")
     return recipient
+
+
+# ---------------------------------------------------------------- the wedding template
+
+
+@transaction.atomic
+def wedding_template_apply(
+    *, household: Household, user: User, occasion: Occasion, amounts: dict[str, Decimal]
+) -> list[Budget]:
+    """Create the template's categories that are missing and one sub-budget per category.
+
+    `amounts` maps each category name to its amount (zero or more). Categories that already have
+    a sub-budget under the occasion's budget are skipped, so sending the form twice adds nothing.
+    Amounts may add up to more than the occasion's budget: that is shown, never refused.
+    """
+    root = occasion_budget(household=household, occasion=occasion)
+    if root is None:
+        raise ValidationError("This occasion has no budget yet. Give it one (Edit), then use the template.")
+    root = Budget.objects.select_for_update().get(pk=root.pk, household=household)
+    names = [name for name, _ in WEDDING_TEMPLATE]
+    amounts = {
+        name: check_amount(amounts.get(name), slugify(name).replace("-", "_"), allow_zero=True)
+        for name in names
+    }
+    categories = categories_ensure(household=household, user=user, names=names)
+    taken = set(
+        Budget.objects.for_household(household)
+        .filter(parent=root, category__isnull=False)
+        .values_list("category_id", flat=True)
+    )
+    created = []
+    for position, name in enumerate(names, start=1):
+        category = categories[name]
+        if category.pk in taken:
+            continue
+        created.append(
+            budget_create(
+                household=household,
+                user=user,
+                name=name,
+                amount=amounts[name],
+                parent=root,
+                category=category,
+                position=position,
+            )
+        )
+    publish(household, "categories", f"occasion-{occasion.pk}")
+    return created

@@ -11,17 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.text import slugify
-
-from budgets.models import Budget
-from budgets.selectors_occasions import occasion_budget
-from budgets.services import budget_create, categories_exist
-from expenses.models import Occasion
-from expenses.services import check_amount
-from households.live import publish
-from households.models import Household, User
 
 # (category, share in percent). Together: exactly 100.
 WEDDING_TEMPLATE: list[tuple[str, int]] = [
@@ -87,48 +77,3 @@ def template_rows(total: Decimal) -> list[TemplateRow]:
         TemplateRow(name, share, amount)
         for (name, share), amount in zip(WEDDING_TEMPLATE, amounts, strict=True)
     ]
-
-
-@transaction.atomic
-def wedding_template_apply(
-    *, household: Household, user: User, occasion: Occasion, amounts: dict[str, Decimal]
-) -> list[Budget]:
-    """Create the template's categories that are missing and one sub-budget per category.
-
-    `amounts` maps each category name to its amount (zero or more). Categories that already have
-    a sub-budget under the occasion's budget are skipped, so sending the form twice adds nothing.
-    Amounts may add up to more than the occasion's budget: that is shown, never refused.
-    """
-    root = occasion_budget(household=household, occasion=occasion)
-    if root is None:
-        raise ValidationError("This occasion has no budget yet. Give it one (Edit), then use the template.")
-    root = Budget.objects.select_for_update().get(pk=root.pk, household=household)
-    names = [name for name, _ in WEDDING_TEMPLATE]
-    amounts = {
-        name: check_amount(amounts.get(name), slugify(name).replace("-", "_"), allow_zero=True)
-        for name in names
-    }
-    categories = categories_exist(household, names)
-    taken = set(
-        Budget.objects.for_household(household)
-        .filter(parent=root, category__isnull=False)
-        .values_list("category_id", flat=True)
-    )
-    created = []
-    for position, name in enumerate(names, start=1):
-        category = categories[name]
-        if category.pk in taken:
-            continue
-        created.append(
-            budget_create(
-                household=household,
-                user=user,
-                name=name,
-                amount=amounts[name],
-                parent=root,
-                category=category,
-                position=position,
-            )
-        )
-    publish(household, "categories", f"occasion-{occasion.pk}")
-    return created

@@ -1,46 +1,25 @@
-"""CSV in and out: the expense list as a file, and bank statements turned into drafts.
-
-Export streams the filtered list. Import is three steps: an upload makes an ImportBatch holding the
-decoded text; the person maps its columns; the rows then become drafts in the inbox, 500 at a time
-(in the request for small files, in a django-q2 task from BACKGROUND_ROWS rows). Every data row ends
-up either as a draft or in the batch's errors with a reason: nothing is skipped silently.
+"""CSV as a format: the expense list written as a file, and a bank statement read: decoding,
+delimiters, cell values (dates, amounts), and the guess of which column is which. No writes.
 """
 
 import codecs
 import csv
 import io
-import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
-
 from expenses.models import (
-    Category,
     Expense,
-    ExpenseDraft,
-    ImportBatch,
-    Source,
 )
-from expenses.services import DraftData, _draft_apply
-from households.live import publish
-from households.models import Household, Membership, User
-from households.money import AmountError, format_money, read_amount, to_decimal
+from households.money import AmountError, read_amount, to_decimal
 from households.periods import RANGE_TEXT, in_range
 
-logger = logging.getLogger(__name__)
-
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-BACKGROUND_ROWS = 5000  # from this many data rows on, a django-q2 task does the work
-CHUNK_ROWS = 500  # rows per transaction: one duplicate query, one bulk insert, one progress update
 PREVIEW_ROWS = 10
 SAMPLE_ROWS = 50  # rows looked at to guess and to check a mapping
-TASK_NAME = "expenses.csv_io.import_batch_task"
 
 
 # ---------------------------------------------------------------- export
@@ -66,7 +45,7 @@ def _text_cell(value: str) -> str:
     return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 
-def _untext_cell(value: str) -> str:
+def untext_cell(value: str) -> str:
     """Undo _text_cell, so a file Hearth exported imports as what it was."""
     if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
         return value[1:]
@@ -459,219 +438,3 @@ def column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
-
-
-# ---------------------------------------------------------------- services
-
-
-@transaction.atomic
-def import_batch_create(
-    *, household: Household, user: User, file_name: str, upload: ParsedUpload
-) -> ImportBatch:
-    batch = ImportBatch(
-        household=household,
-        created_by=user,
-        file_name=file_name[:200],
-        content=upload.text,
-        mapping={"delimiter": upload.delimiter, "has_header": upload.has_header},
-        state=ImportBatch.State.MAPPING,
-        total_rows=upload.total_rows,
-    )
-    batch.full_clean(exclude=["household", "created_by"])
-    batch.save()
-    return batch
-
-
-def import_batch_start(*, household: Household, user: User, batch: ImportBatch, mapping: dict) -> ImportBatch:
-    """Save the mapping and import: now, or in the background for BACKGROUND_ROWS rows or more.
-
-    Starting twice (a double submit) imports once: only a batch still waiting for its mapping starts.
-    """
-    mapping = {**batch.mapping, **mapping}
-    total = sum(1 for _ in data_rows(batch.content, mapping.get("delimiter", ","), mapping["has_header"]))
-    background = total >= BACKGROUND_ROWS
-    state = ImportBatch.State.QUEUED if background else ImportBatch.State.RUNNING
-    started = (
-        ImportBatch.objects.for_household(household)
-        .filter(pk=batch.pk, state=ImportBatch.State.MAPPING)
-        .update(mapping=mapping, total_rows=total, state=state, updated_at=timezone.now())
-    )
-    batch.refresh_from_db()
-    batch.household = household
-    if not started:
-        return batch
-    if background:
-        transaction.on_commit(lambda: _enqueue(batch.pk))
-    else:
-        import_batch_run(batch=batch)
-    return batch
-
-
-def _enqueue(batch_id) -> None:
-    from django_q.tasks import async_task
-
-    try:
-        async_task(TASK_NAME, str(batch_id), task_name=f"import-{batch_id}")
-    except Exception:
-        logger.exception("Could not queue import %s", batch_id)
-        ImportBatch.objects.filter(pk=batch_id).update(state=ImportBatch.State.FAILED)
-
-
-def import_batch_task(batch_id: str) -> None:
-    """The django-q2 task. Safe to run again: it goes on from the last committed chunk."""
-    batch = ImportBatch.objects.select_related("household").filter(pk=batch_id).first()
-    if batch is not None:
-        import_batch_run(batch=batch)
-
-
-@dataclass
-class _Context:
-    household: Household
-    batch: ImportBatch
-    categories: dict[str, Category]
-    paid_by: User | None
-    mapping: dict
-
-
-def import_batch_run(*, batch: ImportBatch) -> ImportBatch:
-    """Turn the batch's rows into drafts, CHUNK_ROWS per transaction, recording progress."""
-    if batch.state not in (ImportBatch.State.QUEUED, ImportBatch.State.RUNNING):
-        return batch
-    if batch.state == ImportBatch.State.QUEUED:
-        batch.state = ImportBatch.State.RUNNING
-        batch.save(update_fields=["state", "updated_at"])
-    household = batch.household
-    paid_by = None
-    if (
-        batch.created_by_id
-        and Membership.objects.filter(household=household, user_id=batch.created_by_id).exists()
-    ):
-        paid_by = batch.created_by
-    context = _Context(
-        household=household,
-        batch=batch,
-        categories={
-            c.name.casefold(): c for c in Category.objects.for_household(household).filter(archived=False)
-        },
-        paid_by=paid_by,
-        mapping=batch.mapping,
-    )
-    try:
-        rows = list(
-            data_rows(batch.content, batch.mapping.get("delimiter", ","), batch.mapping["has_header"])
-        )
-        for start in range(batch.processed_rows, len(rows), CHUNK_ROWS):
-            _import_chunk(context, rows[start : start + CHUNK_ROWS])
-    except Exception:
-        logger.exception("Import %s stopped after %s rows", batch.pk, batch.processed_rows)
-        batch.refresh_from_db()
-        batch.state = ImportBatch.State.FAILED
-        batch.save(update_fields=["state", "updated_at"])
-        return batch
-    batch.state = ImportBatch.State.DONE
-    batch.total_rows = batch.processed_rows
-    batch.save(update_fields=["state", "total_rows", "updated_at"])
-    return batch
-
-
-def _cell(row: list[str], index) -> str:
-    if index is None or index >= len(row):
-        return ""
-    return row[index].strip()
-
-
-def _row_data(context: _Context, row: list[str]) -> DraftData:
-    mapping = context.mapping
-    reasons = []
-    when = amount = None
-    try:
-        when = parse_date(_cell(row, mapping["date"]), mapping["date_format"])
-    except RowError as exc:
-        reasons.append(str(exc))
-    try:
-        amount = parse_amount(_cell(row, mapping["amount"]))
-    except RowError as exc:
-        reasons.append(str(exc))
-    if reasons:
-        reason = "; ".join(reasons)
-        raise RowError(reason[0].upper() + reason[1:] + ".")
-    category = context.categories.get(_untext_cell(_cell(row, mapping.get("category"))).casefold())
-    return DraftData(
-        amount=amount,
-        date=when,
-        description=_untext_cell(_cell(row, mapping["description"])),
-        category=category,
-    )
-
-
-def _duplicate_problem(expense: Expense, household: Household) -> str:
-    what = expense.description or expense.category.name
-    money = format_money(expense.amount, household, currency=expense.currency)
-    return f"Looks like a duplicate of “{what}” ({money}) on {expense.date.day} {expense.date:%b %Y}"
-
-
-def _existing(household: Household, rows: list[DraftData]) -> dict[tuple, Expense]:
-    """The household's live expenses these rows may repeat, by (date, amount, folded description).
-
-    One query for the whole chunk, whatever its size.
-    """
-    if not rows:
-        return {}
-    dates = [d.date for d in rows]
-    matches = (
-        Expense.objects.for_household(household)
-        .alive()
-        .filter(Q(date__range=(min(dates), max(dates))) & Q(amount__in={d.amount for d in rows}))
-        .select_related("category")
-        .order_by("date", "created_at")
-    )
-    found: dict[tuple, Expense] = {}
-    for expense in matches:
-        found.setdefault((expense.date, expense.amount, fold(expense.description)), expense)
-    return found
-
-
-def _import_chunk(context: _Context, rows: list[tuple[int, list[str]]]) -> None:
-    household, batch = context.household, context.batch
-    errors, parsed = [], []
-    for number, row in rows:
-        try:
-            parsed.append((number, row, _row_data(context, row)))
-        except RowError as exc:
-            errors.append({"row": number, "reason": str(exc)})
-    existing = _existing(household, [data for _, _, data in parsed])
-    drafts, duplicates = [], 0
-    for number, row, data in parsed:
-        match = existing.get((data.date, data.amount, fold(data.description)))
-        if match is not None:
-            duplicates += 1
-            data.problems.append(_duplicate_problem(match, household))
-        draft = ExpenseDraft(
-            household=household,
-            source=Source.IMPORT,
-            raw_text=", ".join(cell.strip() for cell in row),
-            created_by_id=batch.created_by_id,
-            import_batch=batch,
-            import_row=number,
-            duplicate_of=match,
-        )
-        _draft_apply(household, draft, data)  # the same checks and problems as draft_create
-        draft.paid_by = context.paid_by
-        drafts.append(draft)
-    with transaction.atomic():
-        ExpenseDraft.objects.bulk_create(drafts)
-        batch.processed_rows += len(rows)
-        batch.draft_count += len(drafts)
-        batch.duplicate_count += duplicates
-        batch.errors = [*batch.errors, *errors]
-        batch.save(
-            update_fields=[
-                "processed_rows",
-                "draft_count",
-                "duplicate_count",
-                "errors",
-                "updated_at",
-            ]
-        )
-        if drafts:
-            publish(household, "drafts")
