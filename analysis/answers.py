@@ -1,8 +1,9 @@
 """The analysis chat's answers: a classified question in, one sentence with the numbers out.
 
-Every number comes from ``analysis.selectors`` (the dashboard's own functions): this module picks
-the selector for the intent, resolves the question's names to *this* household's category, member
-or budget, and phrases what the selector returned. It adds no aggregate of its own.
+Every number comes from ``analysis.selectors`` (the dashboard's own functions). An intent's
+registry entry (``analysis.intents.REGISTRY``) names its selector and one of the functions below,
+which resolves the question's names to *this* household's category, member or budget, calls the
+selector (``ask.select``) and phrases what it returned. It adds no aggregate of its own.
 
 An answer is computed when the question is asked and again whenever the thread is shown (from the
 stored intent and parameters), so its numbers are always current.
@@ -10,18 +11,20 @@ stored intent and parameters), so its numbers are always current.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from analysis import selectors
 from analysis.intents import (
     COMMAND,
     OTHER_HOUSEHOLD,
-    UNKNOWN,
+    REGISTRY,
     Classification,
     QuestionContext,
     period_phrase,
@@ -162,11 +165,18 @@ def _missing(kind: str, name: str) -> Answer:
 
 
 @dataclass
-class _Ask:
+class Ask:
+    """A question to answer: what an intent's answer function is given."""
+
     household: Household
     user: object
     params: dict
     lookup: Lookup
+    selector: Callable | None = None  # the intent's own, as its registry entry names it
+
+    def select(self, **params):
+        """The intent's selector, for this household."""
+        return self.selector(household=self.household, **params)
 
     def money(self, amount) -> str:
         return format_money(amount, self.household)
@@ -202,25 +212,24 @@ def _slice_for(slices, pk) -> selectors.Slice | None:
 
 
 # ------------------------------------------------------------------------------ one per intent
+# Each named by its intent's registry entry (analysis.intents): an Ask in, an Answer out.
 
 
-def _total(ask: _Ask) -> Answer:
+def total(ask: Ask) -> Answer:
     period = ask.period
-    totals = selectors.total_for_period(household=ask.household, period=period)
+    totals = ask.select(period=period)
     sentence = f"Your household spent {ask.money(totals['paid'])} {period_phrase(period)}"
     if totals["planned"]:
         sentence += f", with {ask.money(totals['planned'])} more planned"
     return Answer(sentence + ".", link=_link(period, status=ExpenseStatus.PAID))
 
 
-def _category_spend(ask: _Ask) -> Answer:
+def category_spend(ask: Ask) -> Answer:
     period, category = ask.period, ask.category()
     if category is None:
         return _missing("category", ask.params.get("category", ""))
     member = ask.member() if ask.params.get("member") else None
-    found = _slice_for(
-        selectors.spend_by_category(household=ask.household, period=period, member=member), category.pk
-    )
+    found = _slice_for(ask.select(period=period, member=member), category.pk)
     amount = found.amount if found else ZERO
     if member is not None:
         who = "You" if member.pk == getattr(ask.user, "pk", None) else member.name
@@ -236,7 +245,7 @@ def _category_spend(ask: _Ask) -> Answer:
     )
 
 
-def _compare(ask: _Ask) -> Answer:
+def compare(ask: Ask) -> Answer:
     today = ask.household.today()
     this = ask.params.get("period") or month_period(today)
     last = ask.params.get("previous") or previous_of(this) or month_period(selectors.previous_month(today))
@@ -253,7 +262,7 @@ def _compare(ask: _Ask) -> Answer:
     elif _months_in_a_row(last, this):
         comparison = selectors.month_over_month(household=ask.household, month=this.start)
     else:
-        comparison = selectors.compare_periods(household=ask.household, this=this, last=last)
+        comparison = ask.select(this=this, last=last)
 
     on = f" on {category.name}" if category else ""
     key = category.pk if category else None
@@ -285,10 +294,10 @@ def _compare(ask: _Ask) -> Answer:
     )
 
 
-def _top_categories(ask: _Ask) -> Answer:
+def top_categories(ask: Ask) -> Answer:
     period = ask.period
     limit = ask.params.get("limit")
-    slices = selectors.spend_by_category(household=ask.household, period=period, limit=limit)
+    slices = ask.select(period=period, limit=limit)
     if not slices:
         return Answer(f"Nothing was paid {period_phrase(period)}.", link=_link(period))
     first, rest = slices[0], slices[1:3]
@@ -311,9 +320,9 @@ def _top_categories(ask: _Ask) -> Answer:
     )
 
 
-def _member_spend(ask: _Ask) -> Answer:
+def member_spend(ask: Ask) -> Answer:
     period = ask.period
-    slices = selectors.spend_by_member(household=ask.household, period=period)
+    slices = ask.select(period=period)
     rows = _with_widths(
         [
             Row(s.label, s.amount, s.percent, href=_link(period, member=s.key, status=ExpenseStatus.PAID))
@@ -358,7 +367,7 @@ def _member_spend(ask: _Ask) -> Answer:
     return Answer(sentence, rows=rows, chart=True, caption=caption, link=link)
 
 
-def _budget_sentence(ask: _Ask, status: BudgetStatus) -> str:
+def _budget_sentence(ask: Ask, status: BudgetStatus) -> str:
     head = (
         f"{status.budget.name}: {ask.money(status.spent)} spent and {ask.money(status.planned)} planned "
         f"of {ask.money(status.total)} for {status.period.label}"
@@ -368,7 +377,7 @@ def _budget_sentence(ask: _Ask, status: BudgetStatus) -> str:
     return f"{head}, {ask.money(status.remaining)} left ({status.percent}% used)."
 
 
-def _budget_row(ask: _Ask, status: BudgetStatus) -> Row:
+def _budget_row(ask: Ask, status: BudgetStatus) -> Row:
     return Row(
         status.budget.name,
         status.used,
@@ -378,11 +387,11 @@ def _budget_row(ask: _Ask, status: BudgetStatus) -> Row:
     )
 
 
-def _budget_status(ask: _Ask) -> Answer:
+def budget_status(ask: Ask) -> Answer:
     today = ask.household.today()
     period = ask.params.get("period")
     on = period.end if period is not None and period.end is not None and period.end < today else today
-    statuses = selectors.budget_statuses(household=ask.household, on=on)
+    statuses = ask.select(on=on)
     if ask.params.get("budget"):
         budget = ask.budget()
         status = next((s for s in statuses if budget is not None and s.budget.pk == budget.pk), None)
@@ -426,16 +435,16 @@ def _budget_status(ask: _Ask) -> Answer:
     )
 
 
-def _expense_rows(ask: _Ask, expenses, note) -> list[Row]:
+def _expense_rows(ask: Ask, expenses, note) -> list[Row]:
     return [
         Row(_what(e), e.amount, note=note(e), href=reverse("expense_detail", args=[e.pk])) for e in expenses
     ]
 
 
-def _largest(ask: _Ask) -> Answer:
+def largest(ask: Ask) -> Answer:
     period = ask.period
     limit = ask.params.get("limit") or 5
-    expenses = selectors.largest_expenses(household=ask.household, period=period, limit=limit)
+    expenses = ask.select(period=period, limit=limit)
     link = _link(period, status=ExpenseStatus.PAID)
     if not expenses:
         return Answer(f"Nothing was paid {period_phrase(period)}.", link=link)
@@ -450,9 +459,9 @@ def _largest(ask: _Ask) -> Answer:
     return Answer(sentence + ".", rows=rows, caption=f"Largest expenses {period_phrase(period)}", link=link)
 
 
-def _average(ask: _Ask) -> Answer:
+def average(ask: Ask) -> Answer:
     period = ask.period
-    result = selectors.average_daily_spend(household=ask.household, period=period)
+    result = ask.select(period=period)
     days = result["days"]
     return Answer(
         f"Your household spent {ask.money(result['average'])} a day on average {period_phrase(period)}: "
@@ -461,8 +470,8 @@ def _average(ask: _Ask) -> Answer:
     )
 
 
-def _overdue(ask: _Ask) -> Answer:
-    items = selectors.overdue_payments(household=ask.household)
+def overdue(ask: Ask) -> Answer:
+    items = ask.select()
     link = f"{reverse('expenses')}?{urlencode({'status': ExpenseStatus.PLANNED, 'overdue': 'on'})}"
     if not items:
         return Answer("Nothing is overdue: every planned payment with a due date is on time.", link=link)
@@ -478,9 +487,9 @@ def _overdue(ask: _Ask) -> Answer:
     return Answer(sentence, rows=rows, caption="Overdue payments", amount_heading="Planned", link=link)
 
 
-def _upcoming(ask: _Ask) -> Answer:
+def upcoming(ask: Ask) -> Answer:
     days = ask.params.get("days") or 14
-    items = selectors.upcoming_payments(household=ask.household, days=days)
+    items = ask.select(days=days)
     link = f"{reverse('expenses')}?{urlencode({'status': ExpenseStatus.PLANNED})}"
     span = f"the next {days} {_plural(days, 'day', 'days')}"
     if not items:
@@ -497,7 +506,7 @@ def _upcoming(ask: _Ask) -> Answer:
     return Answer(sentence, rows=rows, caption=f"Due in {span}", amount_heading="Planned", link=link)
 
 
-def _unknown(ask: _Ask) -> Answer:
+def _unknown(ask: Ask) -> Answer:
     refusal = ask.params.get("refusal")
     if refusal == OTHER_HOUSEHOLD:
         sentence = (
@@ -514,27 +523,17 @@ def _unknown(ask: _Ask) -> Answer:
     return Answer(sentence, examples=example_questions(ask.lookup))
 
 
-_ANSWERS = {
-    "total_by_period": _total,
-    "category_spend_by_period": _category_spend,
-    "month_over_month_compare": _compare,
-    "top_expense_categories": _top_categories,
-    "member_spend_by_period": _member_spend,
-    "budget_status": _budget_status,
-    "largest_expenses": _largest,
-    "average_daily_spend": _average,
-    "overdue_payments": _overdue,
-    "upcoming_payments": _upcoming,
-    UNKNOWN: _unknown,
-}
-
-
 def answer(
     household: Household, user, classification: Classification, *, lookup: Lookup | None = None
 ) -> Answer:
-    """Run the selector for `classification` in `household` and phrase its numbers."""
-    ask = _Ask(household, user, classification.params, lookup or Lookup.for_household(household))
-    return _ANSWERS.get(classification.intent, _unknown)(ask)
+    """Run the selector for `classification` in `household` and phrase its numbers, both as the
+    intent's registry entry names them."""
+    ask = Ask(household, user, classification.params, lookup or Lookup.for_household(household))
+    intent = REGISTRY.get(classification.intent)
+    if intent is None:
+        return _unknown(ask)
+    ask.selector = import_string(intent.selector)
+    return import_string(intent.answer)(ask)
 
 
 # ------------------------------------------------------------------------------ the thread

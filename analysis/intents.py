@@ -1,11 +1,16 @@
 """How the analysis chat reads a question: one of a fixed set of intents, with typed parameters.
 
+Each intent is one entry of ``REGISTRY`` (an ``Intent``): its parameters, the rules by which the
+builtin reader picks it, its selector and the function that phrases its answer. Adding an intent
+is adding an entry; nothing else lists them.
+
 ``classify_question(text, context)`` is the builtin reader: offline and deterministic, keywords
-plus date parsing. Whatever reads a question (this, or later an LLM asked per household) hands its
-intent and raw parameters to ``Classification.from_json(intent, params, context)``, which keeps only
-what is valid: an intent outside INTENTS becomes "unknown"; a category, member or budget that is
-not one of the household's names in the context is dropped (treated as not given), never looked
-up anywhere else; dates must be real and in order; numbers are clamped.
+plus date parsing, trying the registered intents' rules in their order. Whatever reads a question
+(this, or later an LLM asked per household) hands its intent and raw parameters to
+``Classification.from_json(intent, params, context)``, which keeps only what is valid: an intent
+not registered becomes "unknown", a parameter the intent does not take is dropped; a category,
+member or budget that is not one of the household's names in the context is dropped (treated as
+not given), never looked up anywhere else; dates must be real and in order; numbers are clamped.
 
 The context holds plain strings and a date, no ORM objects, so it can be handed to a provider.
 
@@ -18,24 +23,13 @@ parser's date patterns, so both chats read dates alike. They are private names o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from expenses.parser import _DATE_PATTERNS, _MONTH, _MONTHS, _date_from_match, _singulars, keyword_table
 from households.periods import Period, month_period, previous_month, shift_months
 
-INTENTS = (
-    "total_by_period",
-    "category_spend_by_period",
-    "month_over_month_compare",
-    "top_expense_categories",
-    "member_spend_by_period",
-    "budget_status",
-    "largest_expenses",
-    "average_daily_spend",
-    "overdue_payments",
-    "upcoming_payments",
-)
 UNKNOWN = "unknown"
 
 # Refusals: the question asks for something the chat never does.
@@ -50,22 +44,9 @@ DEFAULT_UPCOMING_DAYS = 14
 MAX_UPCOMING_DAYS = 366
 MAX_NAME = 120
 
-# Which parameters each intent takes; anything else is dropped.
-PARAMS = {
-    "total_by_period": {"period"},
-    "category_spend_by_period": {"period", "category", "member"},
-    "month_over_month_compare": {"period", "previous", "category"},
-    "top_expense_categories": {"period", "limit"},
-    "member_spend_by_period": {"period", "member", "category"},
-    "budget_status": {"period", "budget"},
-    "largest_expenses": {"period", "limit"},
-    "average_daily_spend": {"period"},
-    "overdue_payments": set(),
-    "upcoming_payments": {"days"},
-    UNKNOWN: {"refusal"},
-}
-# The intents whose answer is about a period: this month when the question names none.
-DATED = {name for name, keys in PARAMS.items() if "period" in keys} - {"budget_status"}
+# The kinds of parameter an intent may take, each validated by Classification.from_json:
+# period/previous: Period; category, member, budget: the household's own names; limit, days: int.
+PARAMETERS = ("period", "previous", "category", "member", "budget", "limit", "days")
 
 
 @dataclass(frozen=True)
@@ -462,6 +443,10 @@ def _find_budget(text: str, budgets: tuple[str, ...]) -> str | None:
 
 
 # ------------------------------------------------------------------------------ intents
+#
+# Every intent is one entry of the registry below: its name, the parameters it takes, when the
+# builtin reader picks it (its rules), the selector whose numbers answer it and the function that
+# phrases the answer. The reader, the validation and the answers all go through the registry.
 
 _OTHER_HOUSEHOLD_RE = re.compile(
     r"\bneighbou?r|\b(?:other|another|all|every|everyone'?s|someone else'?s|any) (?:the )?households?\b"
@@ -473,41 +458,19 @@ _COMMAND_RE = re.compile(
     r"|^(?:please )?(?:delete|remove|erase|wipe|drop|add|insert|update|change|edit|rename|move|transfer"
     r"|reset|clear|purge)\b"
 )
-_OVERDUE_RE = re.compile(
-    r"\boverdue\b|\bpast due\b|\blate (?:payments?|bills?)\b|\bmissed (?:payments?|bills?)\b"
-)
-_UPCOMING_RE = re.compile(
-    r"\bupcoming\b|\bcoming up\b|\bdue\b|\bto pay\b|\bplanned payments?\b|\bbills? (?:coming|next)\b"
-)
-_UPCOMING_DAYS_RE = re.compile(
-    rf"\b(?:next|coming|upcoming) (?P<n>{_N}) (?P<u>days?|weeks?)\b|\bnext (?P<w>week|month)\b"
-)
-_BUDGET_RE = re.compile(
-    r"\bbudget(?:s|ed)?\b|\b(?:left|remaining|headroom)\b|\bon track\b|\bover (?:the )?limit\b"
-)
+# Words more than one intent's rules look for.
 _COMPARE_RE = re.compile(
     r"\bcompar(?:e|ed|es|ing|ison)\b|\bvs\.?(?!\w)|\bversus\b|\bagainst\b"
     r"|\bthan (?:in |the )?(?:last|previous|prior|before|in|the)\b"
     r"|\bmonth[- ](?:over|on)[- ]month\b|\byear[- ](?:over|on)[- ]year\b|\bchanged?\b|\bdifference\b"
     r"|\bmore or less\b|\b(?:up|down) (?:from|on)\b"
 )
-_LARGEST_RE = re.compile(r"\b(?:largest|biggest|highest|most expensive|priciest|costliest|big|large|top)\b")
-_CATEGORIES_RE = re.compile(
-    r"\bcategor(?:y|ies)\b|\bwhere (?:did|does|do|has|have) (?:the |my |our )?money\b|\bbreak ?down\b"
-    r"|\bspen[dt] (?:the )?most on\b|\bmost (?:money )?on\b|\bon what\b"
-    r"|\bwhat (?:did|do|have) (?:we|i) spen[dt] (?:the )?most\b"
-)
-_AVERAGE_RE = re.compile(
-    r"\baverage\b|\bavg\b|\bmean\b|\bper day\b|\ba day\b|\beach day\b|\bdaily\b|\bper week\b"
-)
 _WHO_RE = re.compile(
     r"\bwho\b|\bwhich (?:member|one of us|of us|person)\b|\beach (?:of us|member|person)\b"
     r"|\bper (?:member|person)\b|\bby (?:member|person|people)\b|\bbetween us\b|\bsplit\b"
 )
-_ITEMS_RE = re.compile(r"\b(?:expenses?|purchases?|payments?|items?|bills?)\b")
-_TOTAL_RE = re.compile(
-    r"\bhow much\b|\btotal\b|\bspen[dt]\b|\bspending\b|\bexpenses?\b|\bpaid\b|\bcosts?\b|\bmoney\b"
-    r"|\boutgoings?\b|\bpurchases?\b|\bbills?\b"
+_UPCOMING_DAYS_RE = re.compile(
+    rf"\b(?:next|coming|upcoming) (?P<n>{_N}) (?P<u>days?|weeks?)\b|\bnext (?P<w>week|month)\b"
 )
 _LIMIT_RE = re.compile(
     rf"\b(?:top|largest|biggest|highest|first|most expensive) (?P<a>{_N})\b"
@@ -520,61 +483,66 @@ def normalise(text: str) -> str:
     return " ".join(str(text or "")[:MAX_QUESTION].translate(_CHARS).lower().split())
 
 
-def classify_question(text: str, context: QuestionContext) -> Classification:
-    """Read a question into an intent and parameters, offline. Never raises on any text."""
-    t = normalise(text)
-    if not t:
-        return Classification(UNKNOWN)
-    if _OTHER_HOUSEHOLD_RE.search(t):
-        return Classification(UNKNOWN, {"refusal": OTHER_HOUSEHOLD})
-    if _COMMAND_RE.search(t):
-        return Classification(UNKNOWN, {"refusal": COMMAND})
+@dataclass(frozen=True)
+class Reading:
+    """What the builtin reader found in a question, before it picks the intent."""
 
-    tokens = _tokens(t)
-    periods = find_periods(t, context.today, context.currency)
-    category = _find_category(tokens, context.categories)
-    members = _members_named(t, context)
-    member = members[0] if members else None
-    budget = _find_budget(t, context.budgets)
-    raw: dict = {"category": category, "member": member, "budget": budget}
-    if periods:
-        raw["period"] = periods[0]
+    text: str  # normalised
+    today: date
+    periods: tuple[Period, ...] = ()  # in the order the question names them
+    members: tuple[str, ...] = ()  # likewise ("I"/"me" is the asker)
+    category: str | None = None
+    budget: str | None = None
 
-    if _OVERDUE_RE.search(t):
-        intent = "overdue_payments"
-    elif _UPCOMING_RE.search(t):
-        intent = "upcoming_payments"
-        raw["days"] = _upcoming_days(t, context.today)
-    elif _BUDGET_RE.search(t) or (budget and budget.lower() != (category or "").lower()):
-        intent = "budget_status"
-    elif len(members) >= 2 and (_COMPARE_RE.search(t) or _WHO_RE.search(t) or " or " in t):
-        intent = "member_spend_by_period"  # "Asha vs Ravi": everyone, side by side
-        raw["member"] = None
-    elif _COMPARE_RE.search(t) or len(periods) >= 2:
-        intent = "month_over_month_compare"
-        if len(periods) >= 2:
-            earlier, later = sorted(periods[:2], key=lambda p: p.start or date.min)
-            raw["period"], raw["previous"] = later, earlier
-    elif _CATEGORIES_RE.search(t):
-        intent = "top_expense_categories"
-        raw["limit"] = _limit(t)
-    elif _WHO_RE.search(t) and not _ITEMS_RE.search(t):
-        intent = "member_spend_by_period"
-        raw["member"] = None  # "who spent more": everyone, side by side
-    elif _LARGEST_RE.search(t):
-        intent = "largest_expenses"
-        raw["limit"] = _limit(t)
-    elif _AVERAGE_RE.search(t):
-        intent = "average_daily_spend"
-    elif category:
-        intent = "category_spend_by_period"
-    elif member:
-        intent = "member_spend_by_period"
-    elif _TOTAL_RE.search(t) or periods:
-        intent = "total_by_period"
-    else:
-        intent = UNKNOWN
-    return Classification.from_json(intent, raw, context)
+    @property
+    def member(self) -> str | None:
+        return self.members[0] if self.members else None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One way of asking that makes the builtin reader pick an intent.
+
+    The reader tries every intent's rules by `order`, lowest first (in registry order when two are
+    equal), and the first that matches picks its intent. A rule matches when its `words` (a regular
+    expression) are in the normalised question and its `unless` words are not, or when `when` holds
+    of what the question names. `reads` gives the parameters this way of asking implies, over those
+    every question has (its first period, category, member and budget).
+    """
+
+    order: int
+    words: re.Pattern | str | None = None
+    unless: re.Pattern | str | None = None
+    when: Callable[[Reading], object] | None = None
+    reads: Callable[[Reading], dict] | None = None
+
+    def matches(self, reading: Reading) -> bool:
+        text = reading.text
+        worded = self.words is not None and re.search(self.words, text) is not None
+        if worded and (self.unless is None or re.search(self.unless, text) is None):
+            return True
+        return self.when is not None and bool(self.when(reading))
+
+
+@dataclass(frozen=True)
+class Intent:
+    """One thing the chat answers, all in one place.
+
+    `params` are the kinds of parameter it takes (of PARAMETERS; any other is dropped), `dated`
+    that a question naming no period means this month, `defaults` the value of a parameter not
+    given or not valid. `selector` and `answer` are dotted paths, so that this module stays plain
+    reading: the selector whose numbers answer the question (the answer calls it as
+    ``ask.select(...)``, for the asking household), and the function that phrases them (an
+    ``answers.Ask`` in, an ``answers.Answer`` out).
+    """
+
+    name: str  # kept as Question.intent: at most 40 characters
+    params: tuple[str, ...]
+    rules: tuple[Rule, ...]
+    selector: str
+    answer: str
+    dated: bool = False
+    defaults: dict = field(default_factory=dict)
 
 
 def _limit(text: str) -> int:
@@ -595,6 +563,236 @@ def _upcoming_days(text: str, today: date) -> int:
         return 7 if m["w"] == "week" else 30
     n = _number(m["n"])
     return n * 7 if m["u"].startswith("week") else n
+
+
+def _a_limit(reading: Reading) -> dict:
+    return {"limit": _limit(reading.text)}
+
+
+def _days_ahead(reading: Reading) -> dict:
+    return {"days": _upcoming_days(reading.text, reading.today)}
+
+
+def _everyone(reading: Reading) -> dict:
+    return {"member": None}  # everyone, side by side
+
+
+def _the_two_periods(reading: Reading) -> dict:
+    """The first two periods named: the later one, and the earlier as the one to compare with."""
+    if len(reading.periods) < 2:
+        return {}
+    earlier, later = sorted(reading.periods[:2], key=lambda p: p.start or date.min)
+    return {"period": later, "previous": earlier}
+
+
+def _members_side_by_side(reading: Reading) -> bool:
+    """Two members or more, set against each other: "Asha vs Ravi", "me or Asha"."""
+    text = reading.text
+    return len(reading.members) >= 2 and bool(
+        _COMPARE_RE.search(text) or _WHO_RE.search(text) or " or " in text
+    )
+
+
+def _a_budget_not_the_category(reading: Reading) -> bool:
+    """A budget by name, unless the name is also the category's ("Groceries" for both)."""
+    return bool(reading.budget) and reading.budget.lower() != (reading.category or "").lower()
+
+
+BUILTIN_INTENTS = (
+    Intent(
+        "total_by_period",
+        params=("period",),
+        dated=True,
+        rules=(
+            Rule(
+                120,
+                words=r"\bhow much\b|\btotal\b|\bspen[dt]\b|\bspending\b|\bexpenses?\b|\bpaid\b|\bcosts?\b"
+                r"|\bmoney\b|\boutgoings?\b|\bpurchases?\b|\bbills?\b",
+                when=lambda reading: reading.periods,
+            ),
+        ),
+        selector="analysis.selectors.total_for_period",
+        answer="analysis.answers.total",
+    ),
+    Intent(
+        "category_spend_by_period",
+        params=("period", "category", "member"),
+        dated=True,
+        rules=(Rule(100, when=lambda reading: reading.category),),
+        selector="analysis.selectors.spend_by_category",
+        answer="analysis.answers.category_spend",
+    ),
+    Intent(
+        "month_over_month_compare",
+        params=("period", "previous", "category"),
+        dated=True,
+        rules=(
+            Rule(
+                50,
+                words=_COMPARE_RE,
+                when=lambda reading: len(reading.periods) >= 2,
+                reads=_the_two_periods,
+            ),
+        ),
+        selector="analysis.selectors.compare_periods",
+        answer="analysis.answers.compare",
+    ),
+    Intent(
+        "top_expense_categories",
+        params=("period", "limit"),
+        dated=True,
+        defaults={"limit": DEFAULT_LIMIT},
+        rules=(
+            Rule(
+                60,
+                words=r"\bcategor(?:y|ies)\b|\bwhere (?:did|does|do|has|have) (?:the |my |our )?money\b"
+                r"|\bbreak ?down\b|\bspen[dt] (?:the )?most on\b|\bmost (?:money )?on\b|\bon what\b"
+                r"|\bwhat (?:did|do|have) (?:we|i) spen[dt] (?:the )?most\b",
+                reads=_a_limit,
+            ),
+        ),
+        selector="analysis.selectors.spend_by_category",
+        answer="analysis.answers.top_categories",
+    ),
+    Intent(
+        "member_spend_by_period",
+        params=("period", "member", "category"),
+        dated=True,
+        rules=(
+            Rule(40, when=_members_side_by_side, reads=_everyone),  # "Asha vs Ravi"
+            Rule(  # "who spent more", but not "who paid the largest bills"
+                70,
+                words=_WHO_RE,
+                unless=r"\b(?:expenses?|purchases?|payments?|items?|bills?)\b",
+                reads=_everyone,
+            ),
+            Rule(110, when=lambda reading: reading.member),  # "how much did Asha spend"
+        ),
+        selector="analysis.selectors.spend_by_member",
+        answer="analysis.answers.member_spend",
+    ),
+    Intent(
+        "budget_status",
+        params=("period", "budget"),
+        rules=(
+            Rule(
+                30,
+                words=r"\bbudget(?:s|ed)?\b|\b(?:left|remaining|headroom)\b|\bon track\b"
+                r"|\bover (?:the )?limit\b",
+                when=_a_budget_not_the_category,
+            ),
+        ),
+        selector="analysis.selectors.budget_statuses",
+        answer="analysis.answers.budget_status",
+    ),
+    Intent(
+        "largest_expenses",
+        params=("period", "limit"),
+        dated=True,
+        defaults={"limit": DEFAULT_LIMIT},
+        rules=(
+            Rule(
+                80,
+                words=r"\b(?:largest|biggest|highest|most expensive|priciest|costliest|big|large|top)\b",
+                reads=_a_limit,
+            ),
+        ),
+        selector="analysis.selectors.largest_expenses",
+        answer="analysis.answers.largest",
+    ),
+    Intent(
+        "average_daily_spend",
+        params=("period",),
+        dated=True,
+        rules=(
+            Rule(
+                90,
+                words=r"\baverage\b|\bavg\b|\bmean\b|\bper day\b|\ba day\b|\beach day\b|\bdaily\b"
+                r"|\bper week\b",
+            ),
+        ),
+        selector="analysis.selectors.average_daily_spend",
+        answer="analysis.answers.average",
+    ),
+    Intent(
+        "overdue_payments",
+        params=(),
+        rules=(
+            Rule(
+                10,
+                words=r"\boverdue\b|\bpast due\b|\blate (?:payments?|bills?)\b"
+                r"|\bmissed (?:payments?|bills?)\b",
+            ),
+        ),
+        selector="analysis.selectors.overdue_payments",
+        answer="analysis.answers.overdue",
+    ),
+    Intent(
+        "upcoming_payments",
+        params=("days",),
+        defaults={"days": DEFAULT_UPCOMING_DAYS},
+        rules=(
+            Rule(
+                20,
+                words=r"\bupcoming\b|\bcoming up\b|\bdue\b|\bto pay\b|\bplanned payments?\b"
+                r"|\bbills? (?:coming|next)\b",
+                reads=_days_ahead,
+            ),
+        ),
+        selector="analysis.selectors.upcoming_payments",
+        answer="analysis.answers.upcoming",
+    ),
+)
+
+# The intents by name, in registry order (the order that breaks ties between rules).
+REGISTRY: dict[str, Intent] = {intent.name: intent for intent in BUILTIN_INTENTS}
+INTENTS = tuple(REGISTRY)  # the builtin intents' names
+
+
+def register(intent: Intent) -> Intent:
+    """Add an intent, after those there are. A name is registered once; "unknown" never is."""
+    if intent.name in REGISTRY or intent.name == UNKNOWN:
+        raise ValueError(f"the intent {intent.name!r} is already registered")
+    REGISTRY[intent.name] = intent
+    return intent
+
+
+def unregister(name: str) -> None:
+    del REGISTRY[name]
+
+
+def _rules() -> list[tuple[Rule, Intent]]:
+    """Every registered intent's rules, in the order the builtin reader tries them."""
+    rules = [(rule, intent) for intent in REGISTRY.values() for rule in intent.rules]
+    return sorted(rules, key=lambda pair: pair[0].order)  # stable: registry order among equals
+
+
+def classify_question(text: str, context: QuestionContext) -> Classification:
+    """Read a question into an intent and parameters, offline. Never raises on any text."""
+    t = normalise(text)
+    if not t:
+        return Classification(UNKNOWN)
+    if _OTHER_HOUSEHOLD_RE.search(t):
+        return Classification(UNKNOWN, {"refusal": OTHER_HOUSEHOLD})
+    if _COMMAND_RE.search(t):
+        return Classification(UNKNOWN, {"refusal": COMMAND})
+
+    reading = Reading(
+        text=t,
+        today=context.today,
+        periods=tuple(find_periods(t, context.today, context.currency)),
+        members=tuple(_members_named(t, context)),
+        category=_find_category(_tokens(t), context.categories),
+        budget=_find_budget(t, context.budgets),
+    )
+    raw: dict = {"category": reading.category, "member": reading.member, "budget": reading.budget}
+    if reading.periods:
+        raw["period"] = reading.periods[0]
+    for rule, intent in _rules():
+        if rule.matches(reading):
+            implied = rule.reads(reading) if rule.reads else {}
+            return Classification.from_json(intent.name, {**raw, **implied}, context)
+    return Classification(UNKNOWN)
 
 
 # ------------------------------------------------------------------------------ validation
@@ -669,7 +867,7 @@ def _valid_int(value, low: int, high: int) -> int | None:
 
 @dataclass(frozen=True)
 class Classification:
-    """An intent (one of INTENTS, or "unknown") and its validated, typed parameters:
+    """A registered intent's name (or "unknown") and its validated, typed parameters:
     period/previous: Period; category, member, budget: the household's own names; limit, days: int;
     refusal (unknown only): why the question is refused."""
 
@@ -678,7 +876,7 @@ class Classification:
 
     @property
     def understood(self) -> bool:
-        return self.intent in INTENTS
+        return self.intent in REGISTRY
 
     def to_json(self) -> dict:
         """The parameters as JSON (for Question.params)."""
@@ -689,22 +887,24 @@ class Classification:
 
     @classmethod
     def from_json(cls, intent, params, context: QuestionContext | None = None) -> Classification:
-        """Validate what a classifier produced (or what was stored).
+        """Validate what a classifier produced (or what was stored), by the intent's registry entry.
 
         With a context, names must be the household's (case-insensitive; the household's spelling
         is kept) and a missing period defaults to this month; without one (re-reading a stored
         question), names are kept as strings for the caller to look up in the household.
         """
-        if intent not in INTENTS:
-            intent = UNKNOWN
+        entry = REGISTRY.get(intent) if isinstance(intent, str) else None
         params = params if isinstance(params, dict) else {}
-        allowed = PARAMS[intent]
+        if entry is None:
+            refusal = params.get("refusal")
+            return cls(UNKNOWN, {"refusal": refusal} if refusal in REFUSALS else {})
+        takes = entry.params
         clean: dict = {}
-        if "period" in allowed and (period := _valid_period(params.get("period"))):
+        if "period" in takes and (period := _valid_period(params.get("period"))):
             clean["period"] = period
-        if intent in DATED and "period" not in clean and context is not None:
+        if entry.dated and "period" not in clean and context is not None:
             clean["period"] = month_period(context.today)
-        if "previous" in allowed and "period" in clean:
+        if "previous" in takes and "period" in clean:
             previous = _valid_period(params.get("previous")) or previous_of(clean["period"])
             if previous is not None:
                 clean["previous"] = previous
@@ -716,12 +916,9 @@ class Classification:
             "budget": context.budgets if context else None,
         }
         for key, choices in names.items():
-            if key in allowed and (name := _valid_name(params.get(key), choices)):
+            if key in takes and (name := _valid_name(params.get(key), choices)):
                 clean[key] = name
-        if "limit" in allowed:
-            clean["limit"] = _valid_int(params.get("limit"), 1, MAX_LIMIT) or DEFAULT_LIMIT
-        if "days" in allowed:
-            clean["days"] = _valid_int(params.get("days"), 1, MAX_UPCOMING_DAYS) or DEFAULT_UPCOMING_DAYS
-        if "refusal" in allowed and params.get("refusal") in REFUSALS:
-            clean["refusal"] = params["refusal"]
-        return cls(intent, clean)
+        for key, most in (("limit", MAX_LIMIT), ("days", MAX_UPCOMING_DAYS)):
+            if key in takes and (number := _valid_int(params.get(key), 1, most) or entry.defaults.get(key)):
+                clean[key] = number
+        return cls(entry.name, clean)
