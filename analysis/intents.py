@@ -23,7 +23,7 @@ from datetime import date, timedelta
 
 from analysis.selectors import previous_month, shift_months
 from budgets.selectors import Period, month_period
-from expenses.parser import _DATE_PATTERNS, _MONTH, _MONTHS, _date_from_match, _singulars, keyword_table
+from llmsettings.parser import _DATE_PATTERNS, _MONTH, _MONTHS, _date_from_match, _singulars, keyword_table
 
 INTENTS = (
     "total_by_period",

@@ -27,6 +27,7 @@ from households.live import publish
 from households.models import Household, Membership, User
 from households.money import MESSAGES, AmountError, proposed_amount
 from households.money import check_amount as _amount_rule
+from llmsettings.parser import ParseContext
 
 TRASH_DAYS = 30
 LEDGER_TOPICS = ("expenses", "budgets", "dashboard")
@@ -567,7 +568,6 @@ def chat_message_post(*, household: Household, user: User, text: str) -> ChatMes
     """Keep the member's message, parse it into drafts, and reply. Returns Hearth's reply."""
     import time
 
-    from expenses.parser import ParseContext
     from llmsettings.models import ParseLog
     from llmsettings.providers import parser_for
 

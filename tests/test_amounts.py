@@ -18,11 +18,11 @@ from budgets.selectors import BudgetStatus, Period
 from expenses import csv_io
 from expenses.forms import AmountField
 from expenses.models import Category, ChatMessage, DraftState, Expense, ExpenseDraft, RecurringRule
-from expenses.parser import ParseContext, parse_expenses
 from expenses.services import DraftData, draft_create
 from households.money import MAX_AMOUNT, MESSAGES, AmountError, proposed_amount, read_amount
 from households.templatetags.hearth import format_money
 from llmsettings.models import ParseLog
+from llmsettings.parser import ParseContext, parse_expenses
 from tests.expenses.test_csv import import_file, statement
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from expenses.parser import (
+from llmsettings.parser import (
     DEFAULT_CATEGORY_NAMES,
     NO_AMOUNT,
     ParseContext,
