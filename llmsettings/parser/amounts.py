@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-from households.money import MESSAGES, proposed_amount
+from households.money import MESSAGES, proposed_amount, to_decimal
 from llmsettings.parser.text import NOT_LETTER, SEP_RE, WORD_RE, alternation
 from llmsettings.parser.vocabulary import (
     AMOUNT_ENDINGS,
@@ -62,19 +62,23 @@ def number(decimal_comma: bool = False) -> str:
     )
 
 
-_NUM = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}|[0-9]+)(?:\.[0-9]+)?"
+def _amount_re(decimal_comma: bool) -> re.Pattern[str]:
+    return re.compile(
+        rf"""
+        (?<![\w.])(?<![0-9],)
+        (?:(?P<pre>{SIGNS_BEFORE}|{WORDS_BEFORE}\.?)\s*)?
+        (?P<num>{number(decimal_comma)})(?![0-9])
+        (?:\s*(?P<mult>{MULTIPLIER}){NOT_LETTER})?
+        (?:\s*(?P<suf>{alternation(AMOUNT_ENDINGS)}|{SIGNS_AFTER}|{WORDS_AFTER}{NOT_LETTER}\.?))?
+        (?![^\W_])
+        """,
+        re.I | re.X,
+    )
 
-AMOUNT_RE = re.compile(
-    rf"""
-    (?<![\w.])(?<![0-9],)
-    (?:(?P<pre>{SIGNS_BEFORE}|{WORDS_BEFORE}\.?)\s*)?
-    (?P<num>{_NUM})(?![0-9])
-    (?:\s*(?P<mult>{MULTIPLIER}){NOT_LETTER})?
-    (?:\s*(?P<suf>{alternation(AMOUNT_ENDINGS)}|{SIGNS_AFTER}|{WORDS_AFTER}{NOT_LETTER}\.?))?
-    (?![^\W_])
-    """,
-    re.I | re.X,
-)
+
+# An amount: a number, a multiplier, a currency before or after. By whether the household writes
+# a decimal comma.
+AMOUNT_RES = {False: _amount_re(False), True: _amount_re(True)}
 
 
 @dataclass
@@ -87,26 +91,27 @@ class Amount:
     plain_int: int | None  # the value when it is a bare small integer (a possible count)
 
 
-def find_amounts(masked: str, currency: str) -> list[Amount]:
+def find_amounts(masked: str, currency: str, decimal_comma: bool = False) -> list[Amount]:
     """Every amount in what the claims left, in text order."""
     found = []
-    for m in AMOUNT_RE.finditer(masked):
+    for m in AMOUNT_RES[decimal_comma].finditer(masked):
         num = m.group("num")
-        digits = num.replace(",", "")
-        integer_digits = digits.split(".")[0]
+        number_value = to_decimal(num, decimal_comma=decimal_comma)
+        if number_value is None:  # never: number() matches only what to_decimal reads
+            continue
+        places = max(0, -number_value.as_tuple().exponent)
+        integer_digits = sum(c.isdigit() for c in num) - places
         marker = (m.group("pre") or m.group("suf") or "").lower().rstrip(".").strip()
         mult = (m.group("mult") or "").lower()
         value: Decimal | None = None
-        if len(integer_digits) <= MAX_AMOUNT_DIGITS:
-            value = Decimal(digits)
-            if mult:
-                value *= MULTIPLIERS[mult]
+        if integer_digits <= MAX_AMOUNT_DIGITS:
+            value = number_value * MULTIPLIERS[mult] if mult else number_value
             value = value.quantize(CENT, rounding=ROUND_HALF_UP, context=WIDE)
         if marker or mult:
             strength = 3
         elif "," in num or "." in num:
             strength = 2
-        elif len(integer_digits) >= 9:
+        elif integer_digits >= 9:
             strength = 0
         else:
             strength = 1
@@ -115,7 +120,7 @@ def find_amounts(masked: str, currency: str) -> list[Amount]:
             marker_currency = CURRENCY_WORDS.get(marker)
             if marker_currency == "$":
                 marker_currency = currency if currency in DOLLAR_CURRENCIES else "USD"
-        plain = int(digits) if strength == 1 and digits.isdigit() and len(digits) <= 3 else None
+        plain = int(num) if strength == 1 and len(num) <= 3 else None
         found.append(Amount(m.start(), m.end(), value, strength, marker_currency, plain))
     return found
 

@@ -59,7 +59,7 @@ KEEP_PATTERNS = [
         re.I,
     ),
     re.compile(r"(?<![0-9.,])[0-9]{1,2}(?:st|nd|rd|th)\b", re.I),
-    re.compile(r"(?<![0-9.,])[0-9]+(?:\.[0-9]+)?\s*(?:%|percent\b|per\s+cent\b)", re.I),
+    re.compile(r"(?<![0-9.,])[0-9]+(?:[.,][0-9]+)?\s*(?:%|percent\b|per\s+cent\b)", re.I),
 ]
 _DIGIT_RE = re.compile(r"[0-9]")
 SELF_PATTERNS = [

@@ -35,6 +35,7 @@ class ParseContext:
     members: Sequence[str]  # display names of the household's members (speaker included)
     categories: Sequence[str]  # the household's active category names
     currency: str = "INR"  # ISO 4217
+    decimal_comma: bool = False  # the household's locale writes 1.200,50 (see households.money)
 
 
 @dataclass
@@ -67,6 +68,7 @@ class Reading:
     text: str
     home: Household
     today: datetime.date
+    decimal_comma: bool = False
     truncated: bool = False
     norm: str = ""  # the text, normalised character for character (see vocabulary.CHAR_MAP)
     claims: Claims | None = None
@@ -102,7 +104,7 @@ def claim_non_money(r: Reading) -> None:
 
 def find_money(r: Reading) -> None:
     """The amounts in what is left, less the small numbers that count things ("2 coffees 360")."""
-    r.amounts = find_amounts(r.masked, r.home.currency)
+    r.amounts = find_amounts(r.masked, r.home.currency, r.decimal_comma)
     r.bare = blank(r.masked, [(a.start, a.end) for a in r.amounts])
     counted = counted_nouns(r.amounts, r.bare)
     if counted:
@@ -223,7 +225,7 @@ def parse_expenses(text: str, context: ParseContext) -> list[ParsedItem]:
         today = today.date()
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    reading = Reading(text, household_for(context), today)
+    reading = Reading(text, household_for(context), today, bool(context.decimal_comma))
     for step in PASSES:
         step(reading)
     return reading.items
