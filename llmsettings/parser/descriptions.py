@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from llmsettings.parser.amounts import Amount
-from llmsettings.parser.vocabulary import LEAD_INS, LEADING_STRIP, TRAILING_STRIP
+from llmsettings.parser.text import alternation
+from llmsettings.parser.vocabulary import FILLER_VERBS, LEAD_INS, LEADING_STRIP, TRAILING_STRIP
 
 MAX_DESCRIPTION = 200
 
-_FILLER_ANYWHERE_RE = re.compile(r"\b(?:paid|payed|spent|purchased|bought)\b(?:\s+(?:for|on)\b)?", re.I)
+_FILLER_ANYWHERE_RE = re.compile(rf"\b{alternation(FILLER_VERBS)}\b(?:\s+(?:for|on)\b)?", re.I)
 _EDGE_CHARS = " ,.;:!?-/&+|*~=@#'\"\n"
 
 

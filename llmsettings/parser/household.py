@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from llmsettings.parser.amounts import SIGNS_BEFORE, WORDS_BEFORE
 from llmsettings.parser.categories import (
     CUSTOM_NAME_WEIGHT,
     DEFAULT_NAME_WEIGHT,
@@ -121,7 +122,9 @@ def prepare(speaker: str, members: tuple[str, ...], categories: tuple[str, ...],
             for spelling in sorted(set(spellings), key=len, reverse=True)
         )
         name = rf"(?<![\w])(?P<name>{alternatives})(?![\w])"
-        prefix_payer = re.compile(rf"^\s*@?{name}\s*(?::|\s-\s|-\s|\s*(?=[₹$€£]|rs\.?\s*[0-9]|[0-9]))", re.I)
+        prefix_payer = re.compile(
+            rf"^\s*@?{name}\s*(?::|\s-\s|-\s|\s*(?={SIGNS_BEFORE}|{WORDS_BEFORE}\.?\s*[0-9]|[0-9]))", re.I
+        )
         suffix_payer = re.compile(rf"[(\[]?\s*@?{name}\s*[)\]]?[\s.!]*$", re.I)
         payer_patterns = [
             re.compile(rf"@?{name}(?:'s)?\s+(?:(?:has|had|just|also|already)\s+)?{PAY_VERB}\b", re.I),

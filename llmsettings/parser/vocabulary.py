@@ -297,6 +297,8 @@ TRAILING_STRIP = _wordset(
     about worth rs is was amount amt
     """
 )
+# Verbs that leave a description wherever they stand, with a "for" or "on" after them.
+FILLER_VERBS = _wordset("paid payed spent purchased bought")
 # Little words that lead into an amount and leave with it: "for 380", "worth 50".
 LEAD_INS = _wordset(
     "for of worth costing cost costs at around about approx approximately total totaling totalling only"
