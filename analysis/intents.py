@@ -15,9 +15,9 @@ not given), never looked up anywhere else; dates must be real and in order; numb
 The context holds plain strings and a date, no ORM objects, so it can be handed to a provider.
 
 Single dates ("on 3 March", "last Friday", "2026-03-01", "3 days ago") reuse the builtin expense
-parser's date patterns, so both chats read dates alike. They are private names of
-``expenses.parser`` (``_DATE_PATTERNS``, ``_date_from_match``, ``_MONTH``, ``_MONTHS``,
-``_singulars``), imported here on purpose rather than copied.
+parser's date patterns, so both chats read dates alike: ``llmsettings.parser.dates``
+(``DATE_PATTERNS``, ``date_from_match``, ``MONTH``, ``MONTHS``) and ``singulars``, imported here
+on purpose rather than copied.
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from expenses.parser import _DATE_PATTERNS, _MONTH, _MONTHS, _date_from_match, _singulars, keyword_table
 from households.periods import Period, month_period, previous_month, shift_months
+from llmsettings.parser import keyword_table, singulars
+from llmsettings.parser.dates import DATE_PATTERNS, MONTH, MONTHS, date_from_match
 
 UNKNOWN = "unknown"
 
@@ -171,7 +172,7 @@ _LAST_N_RE = re.compile(
 _MONTH_RE = re.compile(
     r"(?:(?P<pre>\b(?:in|for|during|of|since|from|between|and|vs|versus|to|with|than|compare|"
     r"through|until|till|or|before|after)) )?"
-    rf"\b(?P<m>{_MONTH})\.?(?![^\W\d_])(?:,? ?(?P<y>'\d{{2}}|(?:19|20)\d{{2}}))?(?![\d])"
+    rf"\b(?P<m>{MONTH})\.?(?![^\W\d_])(?:,? ?(?P<y>'\d{{2}}|(?:19|20)\d{{2}}))?(?![\d])"
 )
 _YEAR_RE = re.compile(r"(?<![\w₹$€£.,/:-])(?P<y>(?:19|20)\d{2})(?![\w/:-]|[.,]\d)")
 _RANGE_RE = re.compile(r"\b(?:between|from) ")
@@ -179,7 +180,7 @@ _SINCE_RE = re.compile(r"\bsince ")
 _CONNECTOR_RE = re.compile(r" ?(?:and|to|until|till|through|-) ?")
 # The expense parser's single-day patterns, minus "last week" (a week here, not a day) and
 # "tomorrow".
-_DAY_PATTERNS = [(p, kind) for p, kind in _DATE_PATTERNS if kind not in ("-7", "+1")]
+_DAY_PATTERNS = [(p, kind) for p, kind, _read in DATE_PATTERNS if kind not in ("-7", "+1")]
 
 
 def _named(m: re.Match, today: date) -> Period:
@@ -235,7 +236,7 @@ def _month(m: re.Match, today: date, *, bare_may: bool = False) -> Period | None
     name, raw_year = m["m"], m["y"]
     if name == "may" and not (raw_year or m["pre"] or bare_may):
         return None  # "may I ask …"
-    month = _MONTHS[name]
+    month = MONTHS[name]
     if raw_year:
         digits = raw_year.lstrip("'")
         year = int(digits) + (2000 if len(digits) == 2 else 0)
@@ -254,7 +255,7 @@ def _year(m: re.Match, today: date) -> Period | None:
 
 
 def _day(m: re.Match, kind: str, today: date, currency: str) -> tuple[Period, int] | None:
-    found = _date_from_match(m, kind, today, currency)
+    found = date_from_match(m, kind, today, currency)
     if found is None or found[0] is None:
         return None
     day, end = found
@@ -358,7 +359,7 @@ def _tokens(text: str) -> list[str]:
 
 
 def _forms(token: str) -> set[str]:
-    return {token, *_singulars(token)}
+    return {token, *singulars(token)}
 
 
 def _find_category(tokens: list[str], categories: tuple[str, ...]) -> str | None:
@@ -393,7 +394,7 @@ def _synonym(tokens: list[str], categories: tuple[str, ...]) -> str | None:
             words = tokens[i : i + n]
             if len(words) < n or (n == 1 and words[0] in _NOT_SYNONYMS):
                 continue
-            for candidate in [" ".join(words), *(" ".join([*words[:-1], s]) for s in _singulars(words[-1]))]:
+            for candidate in [" ".join(words), *(" ".join([*words[:-1], s]) for s in singulars(words[-1]))]:
                 hit = table.get(candidate)
                 if hit is None or hit[0] < 2:
                     continue

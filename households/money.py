@@ -88,14 +88,21 @@ _PLAIN = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)")
 _DECIMAL_COMMA = re.compile(r"\d{1,3}(?:\.\d{3})*,\d{1,2}|\d+,\d{1,2}")
 # Grouping commas as people write them: 1,200,000 or (Indian) 12,00,000.
 _GROUPED = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})+,\d{3})(?:\.\d*)?")
+_SWAP_SEPARATORS = str.maketrans({".": ",", ",": "."})
 
 
-def to_decimal(text: str) -> Decimal | None:
+def to_decimal(text: str, *, decimal_comma: bool = False) -> Decimal | None:
     """The number in what a person typed (1,200.50 · ₹1,20,000 · Rs. 450 · 1 200 · 1.200,50 · -5),
-    or None when it is not a number. No range check: see `read_amount`."""
+    or None when it is not a number. No range check: see `read_amount`.
+
+    `decimal_comma` is for a household whose locale writes 1.200,50: "." and "," swap roles in
+    the number before it is read, so 1.200 is 1200, 1,200 is 1.2 and 12,50 is 12.50 (a currency
+    sign or code around the number is taken off first, so "Rs. 1.200" still reads)."""
     cleaned = _AROUND.sub("", _SPACES.sub("", str(text)))
     sign, body = _SIGNED.fullmatch(cleaned).groups()
     body = _AROUND.sub("", body)
+    if decimal_comma:
+        body = body.translate(_SWAP_SEPARATORS)
     if _DECIMAL_COMMA.fullmatch(body):
         body = body.replace(".", "").replace(",", ".")
     elif "," in body and _GROUPED.fullmatch(body):

@@ -18,10 +18,18 @@ from budgets.selectors import BudgetStatus, Period
 from expenses import csv_format
 from expenses.forms import AmountField
 from expenses.models import Category, ChatMessage, DraftState, Expense, ExpenseDraft, RecurringRule
-from expenses.parser import ParseContext, parse_expenses
 from expenses.services import DraftData, draft_create
-from households.money import MAX_AMOUNT, MESSAGES, AmountError, format_money, proposed_amount, read_amount
+from households.money import (
+    MAX_AMOUNT,
+    MESSAGES,
+    AmountError,
+    format_money,
+    proposed_amount,
+    read_amount,
+    to_decimal,
+)
 from llmsettings.models import ParseLog
+from llmsettings.parser import ParseContext, parse_expenses
 from tests.expenses.test_csv import import_file, statement
 
 pytestmark = pytest.mark.django_db
@@ -337,6 +345,33 @@ def test_the_rule_reads_what_people_type():
     with pytest.raises(AmountError, match="zero or more"):
         read_amount("-1", allow_zero=True)
     assert proposed_amount(None) == (None, [MESSAGES["missing"]])
+
+
+@pytest.mark.parametrize(
+    ("text", "point", "comma"),
+    [
+        ("1.200", "1.200", "1200"),
+        ("1,200", "1200", "1.200"),
+        ("1.200,50", "1200.50", "1200.50"),
+        ("1,200.50", "1200.50", "1200.50"),
+        ("12,50", "12.50", "12.50"),
+        ("12.50", "12.50", "12.50"),
+        ("1.200.000", None, "1200000"),
+        ("1,200,000", "1200000", None),
+        ("12,00,000", "1200000", None),
+        ("Rs. 1.200", "1.200", "1200"),
+        ("€ 1.234,5", "1234.5", "1234.5"),
+        ("-1.200", "-1.200", "-1200"),
+        ("1 200", "1200", "1200"),
+        ("450", "450", "450"),
+        ("abc", None, None),
+    ],
+)
+def test_a_decimal_comma_locale_swaps_the_roles_of_point_and_comma(text, point, comma):
+    """The default reading is exactly today's; `decimal_comma=True` swaps "." and "," first."""
+    assert to_decimal(text) == (None if point is None else Decimal(point))
+    assert to_decimal(text, decimal_comma=False) == to_decimal(text)
+    assert to_decimal(text, decimal_comma=True) == (None if comma is None else Decimal(comma))
 
 
 def test_meter_arithmetic_on_huge_sums_never_raises(household):

@@ -14,12 +14,12 @@ from expenses.models import (
     ExpenseDraft,
     Source,
 )
-from expenses.parser import ParseContext
 from expenses.services.drafts import DraftData, draft_create
 from households.live import publish
 from households.models import Household, User
 from households.money import format_money
 from llmsettings.models import ParseLog
+from llmsettings.parser import ParseContext
 from llmsettings.providers import parser_for
 
 # ---------------------------------------------------------------- chat

@@ -7,7 +7,7 @@ OpenAI-compatible servers) plug in here, chosen per household, and fall back to 
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from expenses.parser import ParseContext, ParsedItem
+from llmsettings.parser import ParseContext, ParsedItem, parse_expenses
 
 
 @dataclass
@@ -30,8 +30,6 @@ class BuiltinParser:
     name = "builtin"
 
     def parse_expenses(self, text: str, context: ParseContext) -> ParseResult:
-        from expenses.parser import parse_expenses
-
         items = parse_expenses(text, context)
         return ParseResult(items=items, provider=self.name, raw_output=[item.as_json() for item in items])
 

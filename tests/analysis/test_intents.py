@@ -18,7 +18,7 @@ from analysis.intents import (
     period_phrase,
 )
 from budgets.selectors import Period
-from expenses.parser import DEFAULT_CATEGORY_NAMES
+from llmsettings.parser import DEFAULT_CATEGORY_NAMES
 
 TODAY = date(2026, 4, 15)  # a Wednesday
 CONTEXT = QuestionContext(

@@ -9,9 +9,9 @@ import statistics
 import time
 from pathlib import Path
 
-from expenses.parser import DEFAULT_CATEGORY_NAMES, ParseContext, parse_expenses
+from llmsettings.parser import DEFAULT_CATEGORY_NAMES, ParseContext, parse_expenses
 
-EXAMPLES_PATH = Path(__file__).parent.parent / "expenses" / "parse_examples.json"
+EXAMPLES_PATH = Path(__file__).parent.parent / "llmsettings" / "parse_examples.json"
 ROUNDS = 200
 BUDGET_MS = 2.0
 

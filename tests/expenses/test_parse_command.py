@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-EXAMPLES_PATH = Path(__file__).parent / "parse_examples.json"
+EXAMPLES_PATH = Path(__file__).parent.parent / "llmsettings" / "parse_examples.json"
 
 
 def run(*args, **options):

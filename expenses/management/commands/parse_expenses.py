@@ -17,7 +17,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from expenses.parser import DEFAULT_CATEGORY_NAMES, ParseContext, parse_expenses
+from llmsettings.parser import DEFAULT_CATEGORY_NAMES, ParseContext, parse_expenses
 
 DEFAULT_SPEAKER = "Me"
 DEFAULT_CURRENCY = "INR"

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from expenses.parser import (
+from households.money import proposed_amount, to_decimal
+from llmsettings.parser import (
     DEFAULT_CATEGORY_NAMES,
     NO_AMOUNT,
     ParseContext,
@@ -17,6 +18,7 @@ from expenses.parser import (
     keyword_table,
     parse_expenses,
 )
+from llmsettings.parser.amounts import AMOUNT_RES
 
 EXAMPLES = json.loads((Path(__file__).parent / "parse_examples.json").read_text(encoding="utf-8"))
 
@@ -543,6 +545,62 @@ def test_numeric_dates_follow_the_household_currency(currency, written, date):
 
     assert item.date == date
     assert item.problems == []
+
+
+# ------------------------------------------------------------------------------ one amount reader
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal_comma", "amount"),
+    [
+        ("coffee 12,50", False, "12.50"),
+        ("coffee 1.200,50", False, "1200.50"),
+        ("coffee 12.50", False, "12.50"),
+        ("tv 1,200", False, "1200.00"),
+        ("2,5k for the tv", False, "2500.00"),
+        ("rent 12,00,000", False, "1200000.00"),
+        ("coffee 12,50", True, "12.50"),
+        ("coffee 1.200,50", True, "1200.50"),
+        ("tv 1.200", True, "1200.00"),
+        ("tv 1,200", True, "1.20"),
+        ("tv 1.200.000", True, "1200000.00"),
+        ("1,5k for the tv", True, "1500.00"),
+        ("1.5 lakh gold", True, "150000.00"),
+        ("₹1.200,50 dinner", True, "1200.50"),
+    ],
+)
+def test_the_chat_reads_a_decimal_comma_as_forms_and_csv_do(text, decimal_comma, amount):
+    item = only(text, decimal_comma=decimal_comma)
+
+    assert item.as_json()["amount"] == amount
+    assert item.problems == []
+    assert "," not in item.description and "50" not in item.description
+
+
+NUMBERS = ["12,50", "1.200,50", "1,200", "1.200", "1,200.50", "12.5", "1200,5", "0,99", "1.234.567,89", "450"]
+
+
+@pytest.mark.parametrize("decimal_comma", [False, True])
+@pytest.mark.parametrize("written", NUMBERS)
+def test_the_chat_and_to_decimal_agree_on_every_number(written, decimal_comma):
+    expected = to_decimal(written, decimal_comma=decimal_comma)
+
+    assert expected is not None
+    assert only(f"coffee {written}", decimal_comma=decimal_comma).amount == proposed_amount(expected)[0]
+
+
+@pytest.mark.parametrize("decimal_comma", [False, True])
+def test_a_list_separated_by_commas_is_still_a_list(decimal_comma):
+    items = parse("milk 64, curd 40, rent 25000,maintenance 3000", decimal_comma=decimal_comma)
+
+    assert [item.as_json()["amount"] for item in items] == ["64.00", "40.00", "25000.00", "3000.00"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="0123456789.,", min_size=1, max_size=16), decimal_comma=st.booleans())
+def test_every_number_the_parser_finds_is_one_to_decimal_reads(text, decimal_comma):
+    for m in AMOUNT_RES[decimal_comma].finditer(text):
+        assert to_decimal(m.group("num"), decimal_comma=decimal_comma) is not None, m.group("num")
 
 
 # ------------------------------------------------------------------------------ who paid

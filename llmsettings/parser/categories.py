@@ -1,0 +1,120 @@
+"""Categories: which of the household's categories some words point to.
+
+A household's own category names count most; then the keyword table (vocabulary.KEYWORD_TABLE),
+whose headers name the categories a keyword goes to, best first, of which the first the household
+has wins.
+"""
+
+from __future__ import annotations
+
+from llmsettings.parser.text import TOKEN_RE
+from llmsettings.parser.vocabulary import KEYWORD_TABLE, LOCATION_PREPS
+
+# How much a household's category name counts when a message names it.
+DEFAULT_NAME_WEIGHTS = {"shopping": 1.0, "other": 1.0}
+CUSTOM_NAME_WEIGHT = 5.0
+DEFAULT_NAME_WEIGHT = 3.0
+
+
+def norm_phrase(text: str) -> str:
+    return " ".join(TOKEN_RE.findall(text.lower().replace("'", "")))
+
+
+def build_table(source: str) -> dict[str, tuple[float, tuple[str, ...]]]:
+    """The keyword table from its text: phrase -> (weight, categories best first)."""
+    table: dict[str, tuple[float, tuple[str, ...]]] = {}
+    prefs: tuple[str, ...] = ("Other",)
+    for raw_line in source.strip().splitlines():
+        line = raw_line.strip()
+        if line.startswith("[") and line.endswith("]"):
+            prefs = tuple(p.strip() for p in line[1:-1].split(">"))
+            continue
+        for raw in line.split(","):
+            entry = raw.strip()
+            if not entry:
+                continue
+            weak = entry.startswith("~")
+            phrase = norm_phrase(entry.lstrip("~"))
+            if phrase in table:
+                raise ValueError(f"keyword {phrase!r} is listed twice")
+            if not phrase:
+                continue
+            weight = 1.0 if weak else (3.0 if " " in phrase else 2.0)
+            table[phrase] = (weight, prefs)
+    return table
+
+
+TABLE = build_table(KEYWORD_TABLE)
+TABLE_MAX_WORDS = max(p.count(" ") + 1 for p in TABLE)
+
+
+def keyword_table() -> dict[str, tuple[float, tuple[str, ...]]]:
+    """The keyword table: normalised phrase -> (weight, categories best first)."""
+    return dict(TABLE)
+
+
+def singulars(token: str) -> list[str]:
+    """What a plural word may be the plural of: "berries" -> berry, berri, berrie."""
+    out = []
+    if len(token) > 3 and token.endswith("ies"):
+        out.append(token[:-3] + "y")
+    if len(token) > 3 and token.endswith("es"):
+        out.append(token[:-2])
+    if len(token) > 2 and token.endswith("s") and not token.endswith("ss"):
+        out.append(token[:-1])
+    return out
+
+
+def best_category(text: str, home) -> tuple[str, float] | None:
+    """The best category for some words, with its weight, or None when no word points to one.
+    `home` is the household as household.prepare() gives it."""
+    tokens = TOKEN_RE.findall(text.lower().replace("'", ""))
+    if not tokens:
+        return None
+    best: tuple[float, int, str] | None = None
+
+    def consider(weight: float, position: int, category: str) -> None:
+        nonlocal best
+        if position > 0 and (
+            tokens[position - 1] in LOCATION_PREPS
+            or (
+                position > 1
+                and tokens[position - 1] in ("the", "a")
+                and tokens[position - 2] in LOCATION_PREPS
+            )
+        ):
+            weight = max(0.5, weight - 1.5)
+        if best is None or weight > best[0] or (weight == best[0] and position < best[1]):
+            best = (weight, position, category)
+
+    table, extra, names = TABLE, home.currency_keywords, home.names
+    longest = max(TABLE_MAX_WORDS, home.name_max_words)
+    for i in range(len(tokens)):
+        table_hit = False
+        for n in range(min(longest, len(tokens) - i), 0, -1):
+            words = tokens[i : i + n]
+            phrase = " ".join(words)
+            if phrase in names:
+                weight, category = names[phrase]
+                consider(weight, i, category)
+            if table_hit:
+                continue
+            hit = extra.get(phrase) or table.get(phrase)
+            if hit is None:
+                for singular in singulars(words[-1]):
+                    candidate = " ".join([*words[:-1], singular])
+                    hit = extra.get(candidate) or table.get(candidate)
+                    if hit is not None:
+                        break
+            if hit is None:
+                continue
+            weight, prefs = hit
+            for pref in prefs:
+                category = home.by_lower.get(pref.lower())
+                if category is not None:
+                    table_hit = True
+                    consider(weight, i, category)
+                    break
+    if best is None:
+        return None
+    return best[2], best[0]
