@@ -1,5 +1,6 @@
 """Load a lived-in demo household (idempotent: running it again changes nothing)."""
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
@@ -13,13 +14,12 @@ DEMO_MEMBERS = [
     ("asha@demo.hearth", "Asha Sharma", Role.ADMIN),
     ("ravi@demo.hearth", "Ravi Sharma", Role.MEMBER),
 ]
-# Each capability adds its demo data through its own app's demo.seed(household=, members=).
-DEMO_STEPS: list[str] = [
-    "expenses.demo.seed",
-    "budgets.demo_tree.seed",
-    "budgets.demo.seed",
-    "budgets.demo_tree.settle_alerts",
-]
+
+
+def demo_steps() -> list[str]:
+    """Each app names its demo steps (`demo_steps` on its AppConfig: functions taking household=
+    and members=), run in the order of INSTALLED_APPS: the kernel names no app above it."""
+    return [step for config in apps.get_app_configs() for step in getattr(config, "demo_steps", ())]
 
 
 class Command(BaseCommand):
@@ -57,6 +57,6 @@ class Command(BaseCommand):
             if not Membership.objects.filter(user=user).exists():
                 Membership.objects.create(household=household, user=user, role=role)
 
-        for step in DEMO_STEPS:
+        for step in demo_steps():
             import_string(step)(household=household, members=users)
         return household
