@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.module_loading import import_string
@@ -32,8 +31,9 @@ from analysis.intents import (
 )
 from analysis.models import Question
 from budgets.models import Budget
-from budgets.selectors import BudgetStatus, expenses_url_params
+from budgets.selectors import BudgetStatus, list_filter
 from expenses.models import Category, Expense, ExpenseStatus
+from expenses.selectors import ExpenseFilter
 from households.models import Household, User
 from households.periods import Period, month_period
 from households.templatetags.hearth import format_money
@@ -132,13 +132,9 @@ def _d(day: date) -> str:
 
 
 def _link(period: Period | None = None, **filters) -> str:
-    query = {}
-    if period is not None and period.start:
-        query["start"] = period.start.isoformat()
-    if period is not None and period.end:
-        query["end"] = period.end.isoformat()
-    query.update({key: str(value) for key, value in filters.items() if value})
-    return f"{reverse('expenses')}?{urlencode(query)}" if query else reverse("expenses")
+    """The expense list behind an answer: its period and filters (rows or ids)."""
+    span = {"start": period.start, "end": period.end} if period is not None else {}
+    return ExpenseFilter(**span, **filters).link()
 
 
 def _with_widths(rows: list[Row]) -> list[Row]:
@@ -383,7 +379,7 @@ def _budget_row(ask: Ask, status: BudgetStatus) -> Row:
         status.used,
         Decimal(status.percent),
         note=f"of {ask.money(status.total)}" + (f", {ask.money(status.over)} over" if status.is_over else ""),
-        href=f"{reverse('expenses')}?{expenses_url_params(status)}",
+        href=list_filter(status, by_id=status.by_id).link(),
     )
 
 
@@ -403,7 +399,7 @@ def budget_status(ask: Ask) -> Answer:
             caption=f"Inside {status.budget.name}",
             amount_heading="Spent and planned",
             percent_heading="Used",
-            link=f"{reverse('expenses')}?{expenses_url_params(status)}",
+            link=list_filter(status, by_id=status.by_id).link(),
         )
     roots = [s for s in statuses if s.depth == 0]
     if not roots:
@@ -472,7 +468,7 @@ def average(ask: Ask) -> Answer:
 
 def overdue(ask: Ask) -> Answer:
     items = ask.select()
-    link = f"{reverse('expenses')}?{urlencode({'status': ExpenseStatus.PLANNED, 'overdue': 'on'})}"
+    link = _link(status=ExpenseStatus.PLANNED, overdue=True)
     if not items:
         return Answer("Nothing is overdue: every planned payment with a due date is on time.", link=link)
     oldest = items[0]
@@ -490,7 +486,7 @@ def overdue(ask: Ask) -> Answer:
 def upcoming(ask: Ask) -> Answer:
     days = ask.params.get("days") or 14
     items = ask.select(days=days)
-    link = f"{reverse('expenses')}?{urlencode({'status': ExpenseStatus.PLANNED})}"
+    link = _link(status=ExpenseStatus.PLANNED)
     span = f"the next {days} {_plural(days, 'day', 'days')}"
     if not items:
         return Answer(f"Nothing planned is due in {span}.", link=link)

@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from analysis import selectors
+from expenses.models import ExpenseStatus
+from expenses.selectors import ExpenseFilter
 from households.access import wants_fragment
 from households.periods import month_param, month_period
 
@@ -14,10 +16,21 @@ def _chosen_month(request) -> date:
     return month_param(request, request.household.today().replace(day=1))
 
 
-def _bars(slices) -> list[dict]:
-    """Bar widths (percent of the largest) for a list of slices."""
+def _paid_in(period, **filters) -> str:
+    return ExpenseFilter(start=period.start, end=period.end, status=ExpenseStatus.PAID, **filters).link()
+
+
+def _bars(slices, period, by: str) -> list[dict]:
+    """Bar widths (percent of the largest) for a list of slices, each with the list behind it."""
     top = max((s.amount for s in slices), default=0)
-    return [{"slice": s, "width": round(float(s.amount / top * 100), 2) if top else 0} for s in slices]
+    return [
+        {
+            "slice": s,
+            "width": round(float(s.amount / top * 100), 2) if top else 0,
+            "link": _paid_in(period, **{by: s.key}),
+        }
+        for s in slices
+    ]
 
 
 def dashboard_context(request) -> dict:
@@ -38,8 +51,12 @@ def dashboard_context(request) -> dict:
         "is_current_month": month == household.today().replace(day=1),
         "totals": selectors.total_for_period(household=household, period=period),
         "comparison": comparison,
-        "categories": _bars(selectors.spend_by_category(household=household, period=period)),
-        "members": _bars(selectors.spend_by_member(household=household, period=period)),
+        "categories": _bars(
+            selectors.spend_by_category(household=household, period=period), period, "category"
+        ),
+        "members": _bars(selectors.spend_by_member(household=household, period=period), period, "member"),
+        "month_link": ExpenseFilter(start=period.start, end=period.end).link(),
+        "overdue_link": ExpenseFilter(overdue=True).link(),
         "trend": [
             {
                 "month": m.month,
@@ -48,6 +65,7 @@ def dashboard_context(request) -> dict:
                 "h": (h := round(float(m.amount / trend_top * 115), 1) if trend_top else 0),
                 "y": round(120 - h, 1),
                 "selected": m.month == month,
+                "link": _paid_in(month_period(m.month)),
             }
             for i, m in enumerate(trend)
         ],

@@ -27,9 +27,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from households.periods import Period, month_period, previous_month, shift_months
+from households.periods import Period, month_period, previous_month, shift_months, year_period
 from llmsettings.parser import keyword_table, singulars
 from llmsettings.parser.dates import DATE_PATTERNS, MONTH, MONTHS, date_from_match
+from llmsettings.parser.vocabulary import NUMBER_WORDS
 
 UNKNOWN = "unknown"
 
@@ -83,10 +84,6 @@ def day_period(day: date, word: str = "") -> Period:
     return Period(day, day, f"{word} ({_d(day)})" if word else _d(day))
 
 
-def year_period(year: int) -> Period:
-    return Period(date(year, 1, 1), date(year, 12, 31), str(year))
-
-
 def week_period(day: date, word: str) -> Period:
     monday = day - timedelta(days=day.weekday())
     sunday = monday + timedelta(days=6)
@@ -132,29 +129,11 @@ def period_phrase(period: Period) -> str:
     return f"in {label}"
 
 
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "ninety": 90,
-}
-_N = r"(?:\d{1,4}|" + "|".join(_NUMBER_WORDS) + ")"
+_N = r"(?:\d{1,4}|" + "|".join(NUMBER_WORDS) + ")"
 
 
 def _number(raw: str) -> int:
-    return _NUMBER_WORDS.get(raw) or int(raw)
+    return NUMBER_WORDS.get(raw) or int(raw)
 
 
 _NAMED_RE = re.compile(

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import CharField, Count, Q, Sum
+from django.db.models import CharField, Count, Sum
 from django.db.models.functions import Cast, Substr
 
 from budgets.selectors import budget_tree
-from expenses.models import Expense
+from expenses.models import Expense, due_soon_q, overdue_q
 from expenses.selectors import spend_totals
 from households.models import Household, User
 from households.money import ZERO
@@ -193,7 +193,7 @@ def upcoming_payments(*, household: Household, days: int = 14, limit: int = 8):
     return list(
         _ledger(household)
         .planned()
-        .filter(Q(due_date__gte=today, due_date__lte=today + timedelta(days=days)))
+        .due_soon(today, days)
         .select_related("category", "paid_by")
         .order_by("due_date", "-amount")[:limit]
     )
@@ -210,8 +210,7 @@ def overdue_payments(*, household: Household, limit: int = 8):
 def due_counts(*, household: Household, days: int = 14) -> dict:
     """How many planned payments are overdue and due soon, and their totals, in one query."""
     today = household.today()
-    soon = Q(due_date__gte=today, due_date__lte=today + timedelta(days=days))
-    late = Q(due_date__lt=today)
+    soon, late = due_soon_q(today, days), overdue_q(today)
     sums = (
         _ledger(household)
         .planned()

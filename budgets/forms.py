@@ -1,7 +1,14 @@
 from django import forms
 
 from budgets.models import Budget
-from expenses.forms import AmountField, DateInput, MemberChoiceField, active_categories, household_members
+from expenses.forms import (
+    AmountField,
+    DateInput,
+    MemberChoiceField,
+    active_categories,
+    amounts_as_written_in,
+    household_members,
+)
 from expenses.models import Category, Occasion, Recipient
 from households.models import Household, User
 from households.periods import DateField
@@ -69,6 +76,7 @@ class BudgetForm(forms.Form):
 
     def __init__(self, *args, household: Household, exclude=None, **kwargs):
         super().__init__(*args, **kwargs)
+        amounts_as_written_in(self, household)
         parents = Budget.objects.for_household(household).order_by("name")
         if exclude is not None:
             parents = parents.exclude(pk=exclude.pk)
@@ -104,6 +112,7 @@ class ContextForm(forms.Form):
 
     def __init__(self, *args, household: Household, **kwargs):
         super().__init__(*args, **kwargs)
+        self.decimal_comma = household.decimal_comma
         self.fields["category"].queryset = Category.objects.for_household(household)
         self.fields["paid_by"].queryset = household_members(household)
         self.fields["occasion"].queryset = Occasion.objects.for_household(household)
@@ -114,6 +123,6 @@ class ContextForm(forms.Form):
         if not raw:
             return None
         try:
-            return AmountField().clean(raw)
+            return AmountField(decimal_comma=self.decimal_comma).clean(raw)
         except forms.ValidationError:
             return None

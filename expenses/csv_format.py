@@ -242,7 +242,7 @@ _CREDIT = re.compile(r"^\((.*)\)$|^(.*?)\s*cr$", re.I | re.S)
 _DEBIT = re.compile(r"^(.*?)\s*dr$", re.I | re.S)
 
 
-def parse_amount(value: str) -> Decimal:
+def parse_amount(value: str, *, decimal_comma: bool = False) -> Decimal:
     """1,200.50 · ₹ 2,999 · Rs. 450 · 1.200,50 · (450.00) → a Decimal, or RowError with the reason.
 
     Banks' credit and debit marks are read here; the number itself goes through households.money,
@@ -257,11 +257,11 @@ def parse_amount(value: str) -> Decimal:
         number = credit.group(1) if credit.group(1) is not None else credit.group(2)
     else:
         number = debit.group(1) if debit else text
-    found = to_decimal(number)
+    found = to_decimal(number, decimal_comma=decimal_comma)
     if found is not None and (credit or found < 0):
         raise _row_error(AmountError("not_positive"), text, "(credits are not expenses)")
     try:
-        return read_amount(number)
+        return read_amount(number, decimal_comma=decimal_comma)
     except AmountError as exc:
         raise _row_error(exc, text) from None
 

@@ -19,8 +19,9 @@ class AmountField(forms.CharField):
     `allow_zero` is for budgets ("spend nothing on this").
     """
 
-    def __init__(self, *, allow_zero: bool = False, **kwargs):
+    def __init__(self, *, allow_zero: bool = False, decimal_comma: bool = False, **kwargs):
         self.allow_zero = allow_zero
+        self.decimal_comma = decimal_comma  # set from the household by `amounts_as_written_in`
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):
@@ -35,9 +36,19 @@ class AmountField(forms.CharField):
         if value in self.empty_values:
             return None
         try:
-            return read_amount(value, allow_zero=self.allow_zero)
+            return read_amount(value, allow_zero=self.allow_zero, decimal_comma=self.decimal_comma)
         except AmountError as exc:
             raise forms.ValidationError(exc.message, code=exc.code) from None
+
+
+def amounts_as_written_in(form: forms.Form, household: Household | None) -> None:
+    """The form's amount fields read numbers as the household's locale writes them (1.200,50 or
+    1,200.50). Every form with an amount calls it from its __init__."""
+    if household is None:
+        return
+    for field in form.fields.values():
+        if isinstance(field, AmountField):
+            field.decimal_comma = household.decimal_comma
 
 
 class DateInput(forms.DateInput):
@@ -87,6 +98,7 @@ class ExpenseForm(forms.Form):
     def __init__(self, *args, household: Household, current_category=None, current_paid_by=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.household = household
+        amounts_as_written_in(self, household)
         self.fields["category"].queryset = active_categories(household, include=current_category)
         self.fields["paid_by"].queryset = household_members(household, include=current_paid_by)
 
@@ -112,6 +124,7 @@ class DraftForm(forms.Form):
         """`pickers` (categories, members), loaded once, lets a page of cards render without a
         query per card; a form that validates input always checks against the querysets."""
         super().__init__(*args, **kwargs)
+        amounts_as_written_in(self, household)
         self.fields["category"].queryset = active_categories(household)
         self.fields["paid_by"].queryset = household_members(household)
         if pickers is not None:

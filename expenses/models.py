@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -157,6 +157,18 @@ class Occasion(HouseholdOwned):
 money_field = partial(models.DecimalField, max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
 
 
+def overdue_q(today: date) -> models.Q:
+    """Overdue: planned, with a due date before today. `Expense.is_overdue` says it of one row."""
+    return models.Q(status=ExpenseStatus.PLANNED, due_date__lt=today)
+
+
+def due_soon_q(today: date, days: int) -> models.Q:
+    """Due soon: planned, due from today to `days` ahead (both included)."""
+    return models.Q(
+        status=ExpenseStatus.PLANNED, due_date__gte=today, due_date__lte=today + timedelta(days=days)
+    )
+
+
 class ExpenseQuerySet(HouseholdQuerySet):
     def alive(self):
         return self.filter(deleted_at__isnull=True)
@@ -180,7 +192,10 @@ class ExpenseQuerySet(HouseholdQuerySet):
         return qs
 
     def overdue(self, today: date):
-        return self.planned().filter(due_date__lt=today)
+        return self.filter(overdue_q(today))
+
+    def due_soon(self, today: date, days: int):
+        return self.filter(due_soon_q(today, days))
 
 
 class Expense(HouseholdOwned):
@@ -249,6 +264,7 @@ class Expense(HouseholdOwned):
         return f"{self.amount} {self.currency} · {self.description or self.category}"
 
     def is_overdue(self, today: date) -> bool:
+        """`overdue_q` for one expense."""
         return self.status == ExpenseStatus.PLANNED and self.due_date is not None and self.due_date < today
 
 

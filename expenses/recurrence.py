@@ -4,12 +4,10 @@ import calendar
 from datetime import date, timedelta
 
 from expenses.models import Cadence
-
-# A rule never proposes drafts for occurrences more than this many days before today.
+from households.periods import shift_months
 
 WEEKDAYS = list(calendar.day_name)  # Monday … Sunday (English, as the rest of the UI)
 MONTHS = list(calendar.month_name)[1:]  # January … December
-
 
 # ---------------------------------------------------------------- dates
 
@@ -42,12 +40,12 @@ def occurrences(rule, start: date, end: date) -> list[date]:
         if not rule.day_of_month:
             return []
         found = []
-        year, month = start.year, start.month
-        while (year, month) <= (end.year, end.month):
-            day = _on_day(year, month, rule.day_of_month)
+        month = start.replace(day=1)
+        while month <= end:
+            day = _on_day(month.year, month.month, rule.day_of_month)
             if start <= day <= end:
                 found.append(day)
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+            month = shift_months(month, 1)
         return found
 
     if rule.cadence == Cadence.YEARLY:

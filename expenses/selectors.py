@@ -71,11 +71,14 @@ class ExpenseFilter:
 
     def query(self) -> str:
         """The expense list's query string for this filter: the one builder every link to the list
-        uses (meters, answers, the dashboard). Links may hold rows or their ids."""
+        uses (meters, answers, the dashboard). Links may hold rows or their ids; a period that is
+        one calendar month is written as ?month=, as the list's own month picker writes it."""
+        whole_month = self.start and self.end and self.start.day == 1 and self.end == month_end(self.start)
         params = {
             "q": self.q,
-            "start": self.start.isoformat() if self.start else "",
-            "end": self.end.isoformat() if self.end else "",
+            "month": f"{self.start:%Y-%m}" if whole_month else "",
+            "start": self.start.isoformat() if self.start and not whole_month else "",
+            "end": self.end.isoformat() if self.end and not whole_month else "",
             "category": _pk(self.category),
             "member": _pk(self.member),
             "occasion": _pk(self.occasion),

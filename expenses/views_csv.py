@@ -157,9 +157,10 @@ class ImportMappingForm(forms.Form):
     )
     has_header = forms.BooleanField(required=False, label="The first row is a header")
 
-    def __init__(self, *args, records: list[tuple[int, list[str]]], **kwargs):
+    def __init__(self, *args, records: list[tuple[int, list[str]]], decimal_comma: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.records = records
+        self.decimal_comma = decimal_comma
         columns = _column_choices(records)
         for name in csv_format.REQUIRED_FIELDS:
             self.fields[name].choices = [("", "Choose a column"), *columns]
@@ -212,7 +213,7 @@ class ImportMappingForm(forms.Form):
         values = [row[index].strip() for row in rows if index < len(row) and row[index].strip()]
         for value in values:
             try:
-                csv_format.parse_amount(value.lstrip("-"))
+                csv_format.parse_amount(value.lstrip("-"), decimal_comma=self.decimal_comma)
             except csv_format.RowError:
                 continue
             return
@@ -263,7 +264,7 @@ def import_map(request, pk):
     delimiter = batch.mapping.get("delimiter", ",")
     records = list(islice(csv_format.read_records(batch.content, delimiter), csv_format.SAMPLE_ROWS + 1))
     if request.method == "POST":
-        form = ImportMappingForm(request.POST, records=records)
+        form = ImportMappingForm(request.POST, records=records, decimal_comma=household.decimal_comma)
         if form.is_valid():
             services.import_batch_start(
                 household=household, user=request.user, batch=batch, mapping=form.mapping()

@@ -11,6 +11,7 @@ from expenses.forms import (
     DateInput,
     MemberChoiceField,
     active_categories,
+    amounts_as_written_in,
     household_members,
 )
 from expenses.models import Cadence, Category, RecurringRule
@@ -99,6 +100,7 @@ class RecurringRuleForm(forms.Form):
 
     def __init__(self, *args, household: Household, current_category=None, **kwargs):
         super().__init__(*args, **kwargs)
+        amounts_as_written_in(self, household)
         self.fields["category"].queryset = active_categories(household, include=current_category)
         self.fields["paid_by"].queryset = household_members(household)
 

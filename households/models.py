@@ -4,7 +4,7 @@ import zoneinfo
 from functools import cached_property
 
 from babel import Locale, UnknownLocaleError
-from babel.numbers import list_currencies
+from babel.numbers import get_decimal_symbol, list_currencies
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -104,6 +104,15 @@ class Household(models.Model):
     @cached_property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def decimal_comma(self) -> bool:
+        """Whether the household's locale writes 1.200,50 (de_DE, fr_FR …) rather than 1,200.50: how
+        every amount it types or imports is read (households.money.read_amount)."""
+        try:
+            return get_decimal_symbol(self.locale) == ","
+        except (UnknownLocaleError, ValueError, TypeError):
+            return False
 
     def today(self):
         """Today's date where the household lives."""

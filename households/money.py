@@ -9,15 +9,14 @@ An amount is a Decimal of at most two decimal places, from 0.01 (zero for a budg
 which fits an amount column, `DecimalField(max_digits=14, decimal_places=2)`. A figure stored from
 a sum of amounts (an alert's "used") has TOTAL_MAX_DIGITS, so any sum of legal amounts fits.
 
-Standard library and Babel only, no Django: the builtin parser imports it.
+Standard library only, no Django (Babel, for showing money, is imported when it is used): the
+builtin parser imports it.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
-
-from babel.numbers import format_currency
 
 __all__ = [
     "DECIMAL_PLACES",
@@ -133,11 +132,12 @@ def check_amount(value: Decimal | None, *, allow_zero: bool = False) -> Decimal:
     return cents
 
 
-def read_amount(text: str | None, *, allow_zero: bool = False) -> Decimal:
-    """What a person typed, as a stored amount, or AmountError with the message to show."""
+def read_amount(text: str | None, *, allow_zero: bool = False, decimal_comma: bool = False) -> Decimal:
+    """What a person typed, as a stored amount, or AmountError with the message to show.
+    `decimal_comma`: the household's locale writes 1.200,50 (`Household.decimal_comma`)."""
     if text is None or not str(text).strip():
         raise AmountError("required")
-    value = to_decimal(text)
+    value = to_decimal(text, decimal_comma=decimal_comma)
     if value is None:
         raise AmountError("invalid")
     return check_amount(value, allow_zero=allow_zero)
@@ -169,6 +169,8 @@ def proposed_amount(value: Decimal | None) -> tuple[Decimal | None, list[str]]:
 
 def format_money(amount, household, *, currency: str | None = None) -> str:
     """An amount in the household's currency and locale: ₹1,20,000.00 for an en_IN household."""
+    from babel.numbers import format_currency  # here, so reading amounts needs the standard library only
+
     if amount is None:
         amount = Decimal("0")
     # Babel rounds in the current decimal context: give it room for any sum of legal amounts

@@ -17,7 +17,15 @@ from budgets.models import Budget, BudgetAlert
 from budgets.selectors import BudgetStatus, Period
 from expenses import csv_format
 from expenses.forms import AmountField
-from expenses.models import Category, ChatMessage, DraftState, Expense, ExpenseDraft, RecurringRule
+from expenses.models import (
+    Category,
+    ChatMessage,
+    DraftState,
+    Expense,
+    ExpenseDraft,
+    ImportBatch,
+    RecurringRule,
+)
 from expenses.services import DraftData, draft_create
 from households.money import (
     MAX_AMOUNT,
@@ -389,3 +397,37 @@ def test_meter_arithmetic_on_huge_sums_never_raises(household):
         assert 0 <= status.limit_x <= 100
         assert format_money(status.used, household)
         assert format_money(status.over, household)
+
+
+# ---------------------------------------------------------------- the household's way of writing numbers
+
+WAYS_IN = [
+    # (what was typed, read in en_IN, read in de_DE)
+    ("1,200", "1200.00", "1.20"),
+    ("1.200", "1.20", "1200.00"),
+    ("1.200,50", "1200.50", "1200.50"),
+    ("1,200.50", "1200.50", "1200.50"),
+    ("12,50", "12.50", "12.50"),
+]
+
+
+@pytest.mark.parametrize(("typed", "en", "de"), WAYS_IN)
+def test_every_way_in_reads_an_amount_as_the_households_locale_writes_it(
+    household, member_user, member_client, typed, en, de
+):
+    """The form, the chat and a CSV file agree, and the locale decides what 1,200 and 1.200 are."""
+    for locale, expected in (("en_IN", en), ("de_DE", de)):
+        household.locale = locale
+        household.save(update_fields=["locale"])
+        for model in (Expense, ExpenseDraft, ImportBatch):
+            model.objects.all().delete()
+        response = member_client.post("/expenses/add/", quick_add(household, member_user, typed))
+        assert response.status_code == 302, (locale, typed, response.content.decode()[:500])
+        assert Expense.objects.get().amount == Decimal(expected), (locale, typed, "form")
+
+        member_client.post("/chat/", {"text": f"{typed} groceries"}, headers=HX)
+        assert ExpenseDraft.objects.get().amount == Decimal(expected), (locale, typed, "chat")
+        ExpenseDraft.objects.all().delete()
+
+        import_file(member_client, statement([f'2026-04-02,Big basket,"{typed}"']))
+        assert ExpenseDraft.objects.get().amount == Decimal(expected), (locale, typed, "csv")

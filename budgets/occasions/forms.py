@@ -2,7 +2,7 @@ from django import forms
 
 from budgets.forms import BudgetAmountField
 from budgets.occasions.wedding import TemplateRow
-from expenses.forms import AmountField, DateInput, active_categories
+from expenses.forms import AmountField, DateInput, active_categories, amounts_as_written_in
 from expenses.models import Category, Occasion, Recipient, Stage
 from households.models import Household
 from households.money import format_money
@@ -24,8 +24,9 @@ class OccasionForm(forms.Form):
         "You can change every amount before they are saved.",
     )
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, household: Household | None = None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        amounts_as_written_in(self, household)
         if editing:
             del self.fields["wedding_template"]
 
@@ -50,6 +51,7 @@ class SubBudgetForm(forms.Form):
     def __init__(self, *args, household: Household, **kwargs):
         kwargs.setdefault("prefix", "sub")
         super().__init__(*args, **kwargs)
+        amounts_as_written_in(self, household)
         self.fields["recipient"].queryset = Recipient.objects.for_household(household)
         self.fields["category"].queryset = active_categories(household)
 
@@ -86,6 +88,7 @@ class ItemForm(forms.Form):
         initial.setdefault("date", occasion.date if occasion.date >= today else today)
         initial.setdefault("stage", Stage.IDEA)
         super().__init__(*args, **kwargs)
+        amounts_as_written_in(self, household)
         self.fields["recipient"].queryset = Recipient.objects.for_household(household)
         categories = active_categories(household)
         self.fields["category"].queryset = categories
@@ -114,6 +117,7 @@ class WeddingTemplateForm(forms.Form):
                 initial=row.amount,
                 help_text=f"Suggested: {format_money(row.amount, household)}",
             )
+        amounts_as_written_in(self, household)
 
     def amounts(self) -> dict:
         return {row.category: self.cleaned_data[row.key] for row in self.rows}

@@ -37,7 +37,9 @@ def occasion_list(request):
 
 @require_http_methods(["GET", "POST"])
 def occasion_new(request):
-    form = OccasionForm(request.POST or None, initial={"date": request.household.today()})
+    form = OccasionForm(
+        request.POST or None, household=request.household, initial={"date": request.household.today()}
+    )
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -116,7 +118,7 @@ def occasion_edit(request, pk):
         "notes": occasion.notes,
         "amount": budget.amount if budget is not None else None,
     }
-    form = OccasionForm(request.POST or None, initial=initial, editing=True)
+    form = OccasionForm(request.POST or None, household=request.household, initial=initial, editing=True)
     if request.method == "POST":
         if form.is_valid():
             try:

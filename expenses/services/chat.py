@@ -18,6 +18,7 @@ from expenses.services.drafts import DraftData, draft_create
 from households.live import publish
 from households.models import Household, User
 from households.money import format_money
+from households.problems import problem_message
 from llmsettings.models import ParseLog
 from llmsettings.parser import ParseContext
 from llmsettings.providers import parser_for
@@ -64,6 +65,7 @@ def chat_message_post(*, household: Household, user: User, text: str) -> ChatMes
         members=[m.name for m in members],
         categories=[c.name for c in categories],
         currency=household.currency,
+        decimal_comma=household.decimal_comma,
     )
     parser = parser_for(household)
     started = time.perf_counter()
@@ -82,7 +84,7 @@ def chat_message_post(*, household: Household, user: User, text: str) -> ChatMes
         if category is None:
             category = by_category.get("other")
             if item.category and item.category.lower() != "other":
-                problems.append(f"“{item.category}” is not one of your categories: check it.")
+                problems.append(problem_message("not_a_category", name=item.category))
         drafts.append(
             draft_create(
                 household=household,

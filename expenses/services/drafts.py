@@ -30,6 +30,7 @@ from expenses.services.ledger import (
 from households.live import publish
 from households.models import Household, User
 from households.money import MESSAGES, proposed_amount
+from households.problems import problem_message
 
 # ---------------------------------------------------------------- drafts
 
@@ -61,13 +62,13 @@ def _draft_problems(household: Household, data: DraftData, amount_problems: list
             add(problem)
     today = household.today()
     if data.date is None:
-        add("No date: check it.")
+        add(problem_message("no_date"))
     elif data.date < today - timedelta(days=366):
-        add("The date is more than a year ago: check it.")
+        add(problem_message("date_long_ago"))
     elif data.date > today + timedelta(days=31):
-        add("The date is more than a month ahead: check it.")
+        add(problem_message("date_far_ahead"))
     if data.category is None:
-        add("No category: pick one.")
+        add(problem_message("no_category"))
     return problems
 
 

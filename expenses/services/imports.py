@@ -25,6 +25,7 @@ from expenses.services.drafts import DraftData, draft_fields_apply
 from households.live import publish
 from households.models import Household, Membership, User
 from households.money import format_money
+from households.problems import problem_message
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +155,7 @@ def _row_data(context: _Context, row: list[str]) -> DraftData:
     except RowError as exc:
         reasons.append(str(exc))
     try:
-        amount = parse_amount(_cell(row, mapping["amount"]))
+        amount = parse_amount(_cell(row, mapping["amount"]), decimal_comma=context.household.decimal_comma)
     except RowError as exc:
         reasons.append(str(exc))
     if reasons:
@@ -172,7 +173,8 @@ def _row_data(context: _Context, row: list[str]) -> DraftData:
 def _duplicate_problem(expense: Expense, household: Household) -> str:
     what = expense.description or expense.category.name
     money = format_money(expense.amount, household, currency=expense.currency)
-    return f"Looks like a duplicate of “{what}” ({money}) on {expense.date.day} {expense.date:%b %Y}"
+    day = f"{expense.date.day} {expense.date:%b %Y}"
+    return problem_message("duplicate", what=what, money=money, day=day)
 
 
 def _existing(household: Household, rows: list[DraftData]) -> dict[tuple, Expense]:

@@ -21,6 +21,7 @@ from expenses.services.drafts import DraftData, draft_create
 from expenses.services.ledger import check_amount, check_category, check_member
 from households.live import publish
 from households.models import Household, Membership, User
+from households.problems import problem_message
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +175,7 @@ def make_due_drafts(*, household: Household, today: date | None = None) -> int:
         paid_by, problems = rule.paid_by, []
         if paid_by is not None and paid_by.pk not in member_ids:
             paid_by = None
-            problems.append(f"{rule.paid_by} is no longer a member: pick who paid.")
+            problems.append(problem_message("former_payer", name=rule.paid_by))
         for occurrence in occurrences(rule, start, today):
             data = DraftData(
                 amount=rule.amount,

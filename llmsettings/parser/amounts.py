@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-from households.money import MESSAGES, proposed_amount, to_decimal
+from households.money import MAX_AMOUNT, MESSAGES, proposed_amount, to_decimal
+from households.problems import problem_message
 from llmsettings.parser.text import NOT_LETTER, SEP_RE, WORD_RE, alternation
 from llmsettings.parser.vocabulary import (
     AMOUNT_ENDINGS,
@@ -25,8 +26,6 @@ from llmsettings.parser.vocabulary import (
     QTY_VERBS,
     UNITS,
 )
-
-MAX_AMOUNT_DIGITS = 18  # integer digits; longer numbers are not read as amounts
 
 CENT = Decimal("0.01")
 WIDE = Context(prec=60)
@@ -103,9 +102,8 @@ def find_amounts(masked: str, currency: str, decimal_comma: bool = False) -> lis
         integer_digits = sum(c.isdigit() for c in num) - places
         marker = (m.group("pre") or m.group("suf") or "").lower().rstrip(".").strip()
         mult = (m.group("mult") or "").lower()
-        value: Decimal | None = None
-        if integer_digits <= MAX_AMOUNT_DIGITS:
-            value = number_value * MULTIPLIERS[mult] if mult else number_value
+        value = number_value * MULTIPLIERS[mult] if mult else number_value
+        if value <= MAX_AMOUNT:  # a larger one stays as it is: proposed_amount says it is too large
             value = value.quantize(CENT, rounding=ROUND_HALF_UP, context=WIDE)
         if marker or mult:
             strength = 3
@@ -187,14 +185,14 @@ def choose_amount(amounts: list[Amount], currency: str) -> tuple[Decimal | None,
             chosen = max(usable, key=lambda a: (a.strength, a.value))
             shown = [format_amount(a.value) for a in usable[:6]]
             if len(usable) == 2:
-                problems.append(f"Two amounts ({shown[0]} and {shown[1]}): check the amount")
+                problems.append(problem_message("two_amounts", first=shown[0], second=shown[1]))
             else:
                 if len(usable) > 6:
                     shown[5] = f"{len(usable) - 5} more"
                 listed = ", ".join(shown[:-1]) + f" and {shown[-1]}"
-                problems.append(f"Several amounts ({listed}): check the amount")
+                problems.append(problem_message("several_amounts", listed=listed))
     value, amount_problems = proposed_amount(chosen.value)
     problems.extend(amount_problems)
     if chosen.currency and chosen.currency != currency:
-        problems.append(f"The amount is in {chosen.currency} but the household uses {currency} — check it")
+        problems.append(problem_message("other_currency", theirs=chosen.currency, ours=currency))
     return value, problems

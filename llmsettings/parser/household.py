@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from households.problems import problem_message
 from llmsettings.parser.amounts import SIGNS_BEFORE, WORDS_BEFORE
 from llmsettings.parser.categories import (
     CUSTOM_NAME_WEIGHT,
@@ -99,7 +100,7 @@ def prepare(speaker: str, members: tuple[str, ...], categories: tuple[str, ...],
     if fallback is None:
         if cats:
             fallback = cats[0]
-            fallback_problem = "No category fits — choose one"
+            fallback_problem = problem_message("no_category_fits")
         else:
             fallback = "Other"
 

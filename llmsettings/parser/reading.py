@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from households.money import MESSAGES
+from households.problems import problem_message
 from llmsettings.parser.amounts import CENT, WIDE, Amount, choose_amount, counted_nouns, find_amounts
 from llmsettings.parser.categories import best_category
 from llmsettings.parser.claims import Claims
@@ -25,7 +26,7 @@ MAX_TEXT = 5000
 
 # Amounts follow households.money's rule: its maximum and its messages.
 NO_AMOUNT = MESSAGES["missing"]
-TOO_LONG = f"Only the first {MAX_TEXT:,} characters of the message were read"
+TOO_LONG = problem_message("text_cut", limit=MAX_TEXT)
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ def share_words(r: Reading) -> None:
 
 def write_items(r: Reading) -> None:
     """One draft per piece: its amount, category, description, date and payer, and its problems."""
-    home, today = r.home, r.today
+    home = r.home
     for index, piece in enumerate(r.pieces):
         own = subtract((piece.start, piece.end), r.shared)
         if piece.amounts:
@@ -181,9 +182,7 @@ def write_items(r: Reading) -> None:
 
         date = r.own_dates.get(index) or r.default_date
         if index in r.bad_dates and index not in r.own_dates:
-            problems.append(f"“{r.bad_dates[index]}” is not a real date — check the date")
-        if abs((date - today).days) > 366:
-            problems.append(f"The date {date.isoformat()} is more than a year away — check it")
+            problems.append(problem_message("not_a_date", text=r.bad_dates[index]))
         payer = r.own_payers.get(index) or r.default_payer
         if payer not in home.members:
             payer = home.speaker if home.speaker in home.members else home.members[0]

@@ -226,9 +226,8 @@ DAYS_FROM_TODAY: dict[str, int] = {
 }
 PARTS_OF_DAY = _wordset("night evening morning afternoon")
 # "3 days ago", "a couple of weeks back".
-SMALL_NUMBERS: dict[str, int] = {
-    "a": 1,
-    "an": 1,
+# Number words, also read by the analysis chat ("the last two months").
+NUMBER_WORDS: dict[str, int] = {
     "one": 1,
     "two": 2,
     "three": 3,
@@ -239,8 +238,14 @@ SMALL_NUMBERS: dict[str, int] = {
     "eight": 8,
     "nine": 9,
     "ten": 10,
-    "couple of": 2,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "ninety": 90,
 }
+SMALL_NUMBERS: dict[str, int] = {"a": 1, "an": 1, **NUMBER_WORDS, "couple of": 2}
 DAYS_PER_UNIT: dict[str, int] = {"day": 1, "days": 1, "week": 7, "weeks": 7}
 AGO_WORDS = _wordset("ago back before")
 # "the 5th" is a day of the month, unless one of these follows ("the 5th floor").

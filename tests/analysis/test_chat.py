@@ -145,7 +145,7 @@ def test_total_link_is_the_expense_list_behind_it(member_client, ledger):
     ask(member_client, "How much did we spend last month?")
     page = html.unescape(member_client.get("/analysis/").content.decode())
     link = re.search(r'<a href="(/expenses/\?[^"]+)">See these expenses</a>', page)[1]
-    assert link == "/expenses/?start=2026-03-01&end=2026-03-31&status=paid"
+    assert link == "/expenses/?month=2026-03&status=paid"
     listing = html.unescape(member_client.get(link).content.decode())
     paid = selectors.total_for_period(household=ledger, period=MARCH)["paid"]
     assert money(ledger, paid) in listing
@@ -181,7 +181,7 @@ def test_category_for_one_member_counts_only_what_they_paid(member_client, ledge
 def test_category_link_filters_the_category(member_client, ledger):
     page = ask(member_client, "how much on dining this month?")
     dining = Category.objects.get(household=ledger, name="Dining")
-    link = f"/expenses/?start=2026-04-01&end=2026-04-30&category={dining.pk}&status=paid"
+    link = f"/expenses/?month=2026-04&category={dining.pk}&status=paid"
     assert f'<a href="{link}">See these expenses</a>' in page
     listing = html.unescape(member_client.get(link).content.decode())
     assert "Dining" in listing and money(ledger, Decimal("800.00")) in listing
@@ -264,7 +264,7 @@ def test_member_spend_by_first_name(member_client, ledger, household):
     )
     assert hers.amount == Decimal("640.00")
     assert sentence(page).startswith(f"Meera Iyer spent {money(ledger, hers.amount)}")
-    assert f'<a href="/expenses/?start=2026-04-01&end=2026-04-30&member={meera.pk}&status=paid">' in page
+    assert f'<a href="/expenses/?month=2026-04&member={meera.pk}&status=paid">' in page
 
 
 def test_budget_status(member_client, ledger, admin_user, other_household, other_user):

@@ -52,7 +52,7 @@ def test_totals_change_and_breakdowns(member_client, household, member_user, adm
     assert "₹1,000.00 · 66.7%" in html and "₹500.00 · 33.3%" in html  # by category
     assert "Ravi" in html and "Asha" in html
     groceries = Category.objects.get(household=household, name="Groceries")
-    assert f"/expenses/?month=2026-04&category={groceries.pk}&status=paid" in html
+    assert f"/expenses/?month=2026-04&amp;category={groceries.pk}&amp;status=paid" in html
 
     previous = member_client.get("/?month=2026-03").content.decode()
     assert 'id="month-total">₹1,200.00<' in previous
@@ -76,7 +76,7 @@ def test_trend_highlights_chosen_month_and_links_to_it(member_client, household,
     ExpenseFactory(household=household, paid_by=member_user, amount=Decimal("10"), date=date(2026, 2, 5))
     html = member_client.get("/?month=2026-02").content.decode()
     assert "trend-bar selected" in html
-    assert "/expenses/?month=2026-02&status=paid" in html
+    assert "/expenses/?month=2026-02&amp;status=paid" in html
     assert '<th scope="row">Feb 2026</th><td class="num">₹10.00</td>' in html
 
 
@@ -130,3 +130,14 @@ def test_live_fragment_is_only_the_body(member_client, april):
     html = member_client.get("/", headers=HX).content.decode()
     assert html.lstrip().startswith('<div id="dashboard-body"')
     assert "live:expenses from:body" in html
+
+
+def test_the_table_rows_link_to_their_own_slice(member_client, household, member_user):
+    """The "Show as a table" rows link each category and member row to its own expenses, as the bars do."""
+    groceries = Category.objects.get(household=household, name="Groceries")
+    ExpenseFactory(household=household, paid_by=member_user, amount=Decimal("300"), category=groceries)
+    html = member_client.get("/").content.decode()
+    table = html[html.index('id="cat-table"') :]
+    assert f"category={groceries.pk}" in table[: table.index("</table>")]
+    members = html[html.index('id="member-table"') :]
+    assert f"member={member_user.pk}" in members[: members.index("</table>")]

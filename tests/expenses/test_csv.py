@@ -144,9 +144,11 @@ def test_exported_rows_imported_again_are_all_flagged_as_duplicates(household, m
         )
         assert any(p.startswith("Looks like a duplicate of") for p in draft.problems)
     assert drafts[groceries.pk].problems == [
-        "Looks like a duplicate of “Big basket order” (₹1,200.50) on 2 Apr 2026"
+        "Looks like a duplicate of “Big basket order” (₹1,200.50) on 2 Apr 2026: check it."
     ]
-    assert drafts[rent.pk].problems == ["Looks like a duplicate of “Housing” (₹15,000.00) on 1 Apr 2026"]
+    assert drafts[rent.pk].problems == [
+        "Looks like a duplicate of “Housing” (₹15,000.00) on 1 Apr 2026: check it."
+    ]
     assert sorted(d.import_row for d in drafts.values()) == [2, 3, 4]
     assert drafts[power.pk].raw_text.startswith("2026-03-28, Electricity bill, Utilities, 2999.00")
 

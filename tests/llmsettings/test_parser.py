@@ -264,14 +264,14 @@ def test_any_text_gives_one_draft_with_a_description(text):
 def test_two_amounts_for_one_expense_are_flagged():
     item = only("taxi 120 80")
 
-    assert item.problems == ["Two amounts (120 and 80): check the amount"]
+    assert item.problems == ["Two amounts (120 and 80): check the amount."]
     assert item.amount in (Decimal("120"), Decimal("80"))
 
 
 def test_a_bare_second_amount_joins_the_expense_before_it():
     item = only("coffee 120 and 80")
 
-    assert item.problems == ["Two amounts (120 and 80): check the amount"]
+    assert item.problems == ["Two amounts (120 and 80): check the amount."]
     assert item.description == "coffee"
 
 
@@ -432,7 +432,7 @@ def test_without_an_other_category_an_unknown_word_asks_for_one():
     item = only("misc 150", categories=["Food", "Bills"])
 
     assert item.category in ("Food", "Bills")
-    assert item.problems == ["No category fits — choose one"]
+    assert item.problems == ["No category fits: pick one."]
 
 
 def test_an_unknown_word_goes_to_other_without_a_problem():
