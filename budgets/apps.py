@@ -6,4 +6,4 @@ class BudgetsConfig(AppConfig):
     demo_steps = ["budgets.demo_tree.seed", "budgets.demo.seed", "budgets.demo_tree.settle_alerts"]
 
     def ready(self):
-        from budgets import receivers  # noqa: F401  (connects them)
+        from . import receivers  # noqa: F401  (connects them, as Django advises for signals)

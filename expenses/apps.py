@@ -11,4 +11,4 @@ class ExpensesConfig(AppConfig):
     demo_steps = ["expenses.demo.seed"]
 
     def ready(self):
-        from expenses import receivers  # noqa: F401  (connects them)
+        from . import receivers  # noqa: F401  (connects them, as Django advises for signals)
