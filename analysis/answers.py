@@ -102,6 +102,7 @@ class Lookup:
             categories=tuple(c.name for c in self.categories.values()),
             budgets=tuple(b.name for b in self.budgets.values()),
             currency=household.currency,
+            month_first=household.month_first,
         )
 
 

@@ -60,7 +60,8 @@ class QuestionContext:
     members: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     budgets: tuple[str, ...] = ()
-    currency: str = ""  # decides whether 3/4 is the 3rd of April or March 4th
+    currency: str = ""
+    month_first: bool = False  # 3/4 is March 4th (Household.month_first), else the 3rd of April
 
 
 # ------------------------------------------------------------------------------ periods
@@ -233,8 +234,8 @@ def _year(m: re.Match, today: date) -> Period | None:
     return year_period(year)
 
 
-def _day(m: re.Match, kind: str, today: date, currency: str) -> tuple[Period, int] | None:
-    found = date_from_match(m, kind, today, currency)
+def _day(m: re.Match, kind: str, today: date, month_first: bool) -> tuple[Period, int] | None:
+    found = date_from_match(m, kind, today, month_first)
     if found is None or found[0] is None:
         return None
     day, end = found
@@ -251,7 +252,7 @@ class _Unit:
     end: int
 
 
-def _unit_at(text: str, pos: int, today: date, currency: str) -> _Unit | None:
+def _unit_at(text: str, pos: int, today: date, month_first: bool) -> _Unit | None:
     """A period named exactly at `pos`: a day, a month, a year, or a named period."""
     if m := _NAMED_RE.match(text, pos):
         period = _named(m, today)
@@ -260,14 +261,14 @@ def _unit_at(text: str, pos: int, today: date, currency: str) -> _Unit | None:
     exact = [(p, k) for p, k in _DAY_PATTERNS if k in _EXACT_DAYS]
     loose = [(p, k) for p, k in _DAY_PATTERNS if k not in _EXACT_DAYS]
     for pattern, kind in exact:
-        if (m := pattern.match(text, pos)) and (found := _day(m, kind, today, currency)):
+        if (m := pattern.match(text, pos)) and (found := _day(m, kind, today, month_first)):
             return _Unit(*found)
     if (m := _MONTH_RE.match(text, pos)) and (period := _month(m, today, bare_may=True)):
         return _Unit(period, m.end())
     if (m := _YEAR_RE.match(text, pos)) and (period := _year(m, today)):
         return _Unit(period, m.end())
     for pattern, kind in loose:
-        if (m := pattern.match(text, pos)) and (found := _day(m, kind, today, currency)):
+        if (m := pattern.match(text, pos)) and (found := _day(m, kind, today, month_first)):
             return _Unit(*found)
     return None
 
@@ -275,7 +276,7 @@ def _unit_at(text: str, pos: int, today: date, currency: str) -> _Unit | None:
 _EXACT_DAYS = ("ymd", "numeric3", "dm", "md")
 
 
-def find_periods(text: str, today: date, currency: str = "") -> list[Period]:
+def find_periods(text: str, today: date, month_first: bool = False) -> list[Period]:
     """Every period a (normalised) question names, in the order they appear."""
     taken = bytearray(len(text))
     found: list[tuple[int, Period]] = []
@@ -288,9 +289,9 @@ def find_periods(text: str, today: date, currency: str = "") -> list[Period]:
         found.append((start, period))
 
     for m in _RANGE_RE.finditer(text):
-        first = _unit_at(text, m.end(), today, currency)
+        first = _unit_at(text, m.end(), today, month_first)
         joint = first and _CONNECTOR_RE.match(text, first.end)
-        second = joint and _unit_at(text, joint.end(), today, currency)
+        second = joint and _unit_at(text, joint.end(), today, month_first)
         if not (first and second) or not free(m.start(), second.end):
             continue
         a, b = first.period, second.period
@@ -298,7 +299,7 @@ def find_periods(text: str, today: date, currency: str = "") -> list[Period]:
             a, b = b, a
         take(m.start(), second.end, Period(a.start, b.end, span_label(a.start, b.end)))
     for m in _SINCE_RE.finditer(text):
-        since = _unit_at(text, m.end(), today, currency)
+        since = _unit_at(text, m.end(), today, month_first)
         if since and free(m.start(), since.end) and since.period.start <= today:
             start = since.period.start
             take(m.start(), since.end, Period(start, today, f"since {_d(start)}"))
@@ -312,7 +313,7 @@ def find_periods(text: str, today: date, currency: str = "") -> list[Period]:
         if kind not in _EXACT_DAYS:
             continue
         for m in pattern.finditer(text):
-            if free(m.start(), m.end()) and (day := _day(m, kind, today, currency)):
+            if free(m.start(), m.end()) and (day := _day(m, kind, today, month_first)):
                 take(m.start(), day[1], day[0])
     for m in _MONTH_RE.finditer(text):
         if free(m.start("m"), m.end()) and (period := _month(m, today)):
@@ -324,7 +325,7 @@ def find_periods(text: str, today: date, currency: str = "") -> list[Period]:
         if kind in _EXACT_DAYS:
             continue
         for m in pattern.finditer(text):
-            if free(m.start(), m.end()) and (day := _day(m, kind, today, currency)):
+            if free(m.start(), m.end()) and (day := _day(m, kind, today, month_first)):
                 take(m.start(), day[1], day[0])
     found.sort(key=lambda item: item[0])
     return [period for _, period in found]
@@ -760,7 +761,7 @@ def classify_question(text: str, context: QuestionContext) -> Classification:
     reading = Reading(
         text=t,
         today=context.today,
-        periods=tuple(find_periods(t, context.today, context.currency)),
+        periods=tuple(find_periods(t, context.today, context.month_first)),
         members=tuple(_members_named(t, context)),
         category=_find_category(_tokens(t), context.categories),
         budget=_find_budget(t, context.budgets),

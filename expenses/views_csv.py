@@ -244,10 +244,9 @@ def _guess(batch: ImportBatch, records, household) -> dict:
     if "date" in columns:
         index = columns["date"]
         dates = [row[index] for row in sample if index < len(row)]
-    month_first = household.locale.lower().startswith(("en_us", "en_ph", "en_ca"))
     return {
         **columns,
-        "date_format": csv_format.guess_date_format(dates, month_first=month_first),
+        "date_format": csv_format.guess_date_format(dates, month_first=household.month_first),
         "has_header": has_header,
     }
 

@@ -4,6 +4,7 @@ import zoneinfo
 from functools import cached_property
 
 from babel import Locale, UnknownLocaleError
+from babel.dates import get_date_format
 from babel.numbers import get_decimal_symbol, list_currencies
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
@@ -113,6 +114,16 @@ class Household(models.Model):
             return get_decimal_symbol(self.locale) == ","
         except (UnknownLocaleError, ValueError, TypeError):
             return False
+
+    @property
+    def month_first(self) -> bool:
+        """Whether the household's locale writes the month before the day (en_US 3/31/26, ja_JP
+        2026/03/31): how 03/01 is read in the chat, the analysis chat and a CSV file's dates."""
+        try:
+            pattern = get_date_format("short", locale=self.locale).pattern
+        except (UnknownLocaleError, ValueError, TypeError):
+            return False
+        return pattern.find("M") < pattern.find("d")
 
     def today(self):
         """Today's date where the household lives."""

@@ -38,7 +38,7 @@ from households.money import (
 )
 from llmsettings.models import ParseLog
 from llmsettings.parser import ParseContext, parse_expenses
-from tests.expenses.test_csv import import_file, statement
+from tests.expenses.test_csv import import_file, statement, uploaded_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -431,3 +431,24 @@ def test_every_way_in_reads_an_amount_as_the_households_locale_writes_it(
 
         import_file(member_client, statement([f'2026-04-02,Big basket,"{typed}"']))
         assert ExpenseDraft.objects.get().amount == Decimal(expected), (locale, typed, "csv")
+
+
+@pytest.mark.parametrize(
+    ("locale", "month_first"), [("en_US", True), ("ja_JP", True), ("en_IN", False), ("de_DE", False)]
+)
+def test_the_chat_and_a_csv_file_read_03_01_as_the_households_locale_writes_it(
+    household, member_client, locale, month_first
+):
+    """One rule (Household.month_first, from the locale) for the chat, the analysis chat and CSV."""
+    household.locale = locale
+    household.save(update_fields=["locale"])
+    year = household.today().year
+    expected = date(year, 3, 1) if month_first else date(year, 1, 3)
+
+    member_client.post("/chat/", {"text": "groceries 45 on 03/01"}, headers=HX)
+    assert ExpenseDraft.objects.get().date == expected
+
+    batch = uploaded_batch(member_client, statement(["03/01/2026,Milk,45", "04/02/2026,Bread,30"]))
+    page = member_client.get(reverse("import_map", args=[batch.pk])).content.decode()
+    chosen = "MM/DD/YYYY" if month_first else "DD/MM/YYYY"
+    assert f'<option value="{chosen}" selected>' in page

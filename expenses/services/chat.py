@@ -66,6 +66,7 @@ def chat_message_post(*, household: Household, user: User, text: str) -> ChatMes
         categories=[c.name for c in categories],
         currency=household.currency,
         decimal_comma=household.decimal_comma,
+        month_first=household.month_first,
     )
     parser = parser_for(household)
     started = time.perf_counter()

@@ -80,10 +80,11 @@ class Mention:
 class Claims:
     """The spans of one message: what is claimed, what leaves the description, and mentions."""
 
-    def __init__(self, text: str, home: Household, today: datetime.date):
+    def __init__(self, text: str, home: Household, today: datetime.date, month_first: bool = False):
         self.text = text
         self.home = home
         self.today = today
+        self.month_first = month_first
         self.taken = bytearray(len(text))
         self.removed: list[tuple[int, int]] = []
         self.kept: list[tuple[int, int]] = []  # quantities and references: described, not a category
@@ -122,7 +123,7 @@ def claim_dates(claims: Claims) -> None:
         for m in pattern.finditer(text):
             if not claims.free(m.start(), m.end()):
                 continue
-            found = read(m, claims.today, claims.home.currency)
+            found = read(m, claims.today, claims.month_first)
             if found is None:
                 continue
             value, end = found

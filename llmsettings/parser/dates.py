@@ -2,10 +2,10 @@
 
 ``DATE_PATTERNS`` lists them most specific first; each ``DatePattern`` is a compiled pattern, its
 kind (a short name the analysis chat also uses to tell them apart) and its reader. A reader takes
-the match, today and the household's currency and returns the date and where the phrase ends, a
-None date when it is written as a date but names no real day ("31 April"), or None when the
-match is no date at all. ``read_date`` reads one whole phrase; ``date_from_match`` reads a match
-of one of the patterns.
+the match, today and whether the household writes the month first (03/01 is 1 March), and
+returns the date and where the phrase ends, a None date when it is written as a date but names
+no real day ("31 April"), or None when the match is no date at all. ``read_date`` reads one
+whole phrase; ``date_from_match`` reads a match of one of the patterns.
 
 Kinds: "ymd" 2026-03-01, "numeric3" 1/3/2026, "numeric2" 1/3, "dm" 3 March, "md" March 3,
 "ago" 3 days ago, "weekday" last Friday, "ordinal" the 5th, and for a day named by its distance
@@ -27,7 +27,6 @@ from llmsettings.parser.vocabulary import (
     CHAR_MAP,
     DAYS_FROM_TODAY,
     DAYS_PER_UNIT,
-    MONTH_FIRST_CURRENCIES,
     MONTHS,
     NOT_A_DAY_AFTER_ORDINAL,
     PARTS_OF_DAY,
@@ -47,7 +46,7 @@ __all__ = [
     "read_date",
 ]
 
-# A reader: (match, today, currency) -> (date or None, end of the phrase), or None.
+# A reader: (match, today, month_first) -> (date or None, end of the phrase), or None.
 DateReader = Callable[[re.Match, datetime.date, str], tuple[datetime.date | None, int] | None]
 
 
@@ -96,15 +95,15 @@ def _year(raw: str | None, today: datetime.date) -> int | None:
     return year if today.year - 10 <= year <= today.year + 1 else None
 
 
-def _read_ymd(m: re.Match, today: datetime.date, currency: str):
+def _read_ymd(m: re.Match, today: datetime.date, month_first: bool):
     found = _safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
     return (found, m.end()) if found else None
 
 
-def _day_and_month(m: re.Match, currency: str) -> tuple[int, int] | None:
-    """03/01: day first, unless the currency's country writes the month first; 13/03 either way."""
+def _day_and_month(m: re.Match, month_first: bool) -> tuple[int, int] | None:
+    """03/01: day first, unless the household writes the month first; 13/03 either way."""
     a, b = int(m.group("a")), int(m.group("b"))
-    day, month = (b, a) if currency in MONTH_FIRST_CURRENCIES else (a, b)
+    day, month = (b, a) if month_first else (a, b)
     if not (1 <= month <= 12) and 1 <= day <= 12:
         day, month = month, day
     if not (1 <= month <= 12 and 1 <= day <= 31):
@@ -112,20 +111,20 @@ def _day_and_month(m: re.Match, currency: str) -> tuple[int, int] | None:
     return day, month
 
 
-def _read_numeric3(m: re.Match, today: datetime.date, currency: str):
+def _read_numeric3(m: re.Match, today: datetime.date, month_first: bool):
     found = None
-    if (day_month := _day_and_month(m, currency)) and (year := _year(m.group("y"), today)):
+    if (day_month := _day_and_month(m, month_first)) and (year := _year(m.group("y"), today)):
         found = _safe_date(year, day_month[1], day_month[0])
     return (found, m.end()) if found else None
 
 
-def _read_numeric2(m: re.Match, today: datetime.date, currency: str):
-    day_month = _day_and_month(m, currency)
+def _read_numeric2(m: re.Match, today: datetime.date, month_first: bool):
+    day_month = _day_and_month(m, month_first)
     found = _recent(today, day_month[1], day_month[0]) if day_month else None
     return (found, m.end()) if found else None
 
 
-def _read_named_month(m: re.Match, today: datetime.date, currency: str):
+def _read_named_month(m: re.Match, today: datetime.date, month_first: bool):
     """3 March, March 3, 3rd of Jan 2026."""
     month = MONTHS[m.group("m").lower()]
     day = int(m.group("d"))
@@ -138,19 +137,19 @@ def _read_named_month(m: re.Match, today: datetime.date, currency: str):
 
 
 def _reads_days_from_today(days: int) -> DateReader:
-    def read(m: re.Match, today: datetime.date, currency: str):
+    def read(m: re.Match, today: datetime.date, month_first: bool):
         return today + _ONE_DAY * days, m.end()
 
     return read
 
 
-def _read_ago(m: re.Match, today: datetime.date, currency: str):
+def _read_ago(m: re.Match, today: datetime.date, month_first: bool):
     raw = " ".join(m.group("n").lower().split())
     n = SMALL_NUMBERS.get(raw) or int(raw)
     return today - _ONE_DAY * (n * DAYS_PER_UNIT[m.group("u").lower()]), m.end()
 
 
-def _read_weekday(m: re.Match, today: datetime.date, currency: str):
+def _read_weekday(m: re.Match, today: datetime.date, month_first: bool):
     weekday = WEEKDAYS[m.group("wd").lower()]
     mode = (m.groupdict().get("mode") or "").lower()
     if mode == "next":
@@ -162,7 +161,7 @@ def _read_weekday(m: re.Match, today: datetime.date, currency: str):
     return today - _ONE_DAY * back, m.end()
 
 
-def _read_ordinal(m: re.Match, today: datetime.date, currency: str):
+def _read_ordinal(m: re.Match, today: datetime.date, month_first: bool):
     """The 5th: this month's, or the latest month's that has it and is not ahead."""
     day = int(m.group("d"))
     if not 1 <= day <= 31:
@@ -299,19 +298,19 @@ for _date_pattern in DATE_PATTERNS:
 
 
 def date_from_match(
-    m: re.Match, kind: str, today: datetime.date, currency: str
+    m: re.Match, kind: str, today: datetime.date, month_first: bool = False
 ) -> tuple[datetime.date | None, int] | None:
     """What a match of one of the DATE_PATTERNS of this kind names: see the module's docstring."""
-    return _READERS[kind](m, today, currency)
+    return _READERS[kind](m, today, month_first)
 
 
-def read_date(text: str, today: datetime.date, currency: str = "") -> datetime.date | None:
+def read_date(text: str, today: datetime.date, month_first: bool = False) -> datetime.date | None:
     """The day one date phrase names ("last Friday", "on 3 March", "2026-03-01", "3 days ago"),
     or None when the text is not one date phrase or names no real day."""
     phrase = " ".join(str(text).translate(CHAR_MAP).split())
     for pattern, _kind, read in DATE_PATTERNS:
         m = pattern.fullmatch(phrase)
-        found = read(m, today, currency) if m else None
+        found = read(m, today, month_first) if m else None
         if found is not None and found[0] is not None and found[1] == len(phrase):
             return found[0]
     return None

@@ -37,6 +37,7 @@ class ParseContext:
     categories: Sequence[str]  # the household's active category names
     currency: str = "INR"  # ISO 4217
     decimal_comma: bool = False  # the household's locale writes 1.200,50 (see households.money)
+    month_first: bool = False  # the household's locale writes 03/01 for 1 March (Household.month_first)
 
 
 @dataclass
@@ -70,6 +71,7 @@ class Reading:
     home: Household
     today: datetime.date
     decimal_comma: bool = False
+    month_first: bool = False
     truncated: bool = False
     norm: str = ""  # the text, normalised character for character (see vocabulary.CHAR_MAP)
     claims: Claims | None = None
@@ -99,7 +101,7 @@ def normalise(r: Reading) -> None:
 
 def claim_non_money(r: Reading) -> None:
     """Dates, times, quantities, references and who paid: see claims.CLAIMS."""
-    r.claims = Claims(r.norm, r.home, r.today)
+    r.claims = Claims(r.norm, r.home, r.today, r.month_first)
     r.masked = blank_flagged(r.norm, r.claims.taken)
 
 
@@ -224,7 +226,9 @@ def parse_expenses(text: str, context: ParseContext) -> list[ParsedItem]:
         today = today.date()
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    reading = Reading(text, household_for(context), today, bool(context.decimal_comma))
+    reading = Reading(
+        text, household_for(context), today, bool(context.decimal_comma), bool(context.month_first)
+    )
     for step in PASSES:
         step(reading)
     return reading.items

@@ -118,7 +118,6 @@ CURRENCY_ONLY_BEFORE = _wordset("us$")
 # What may end an amount without naming a currency: "500/-".
 AMOUNT_ENDINGS = ("/-", "/=")
 DOLLAR_CURRENCIES = _wordset("USD CAD AUD NZD SGD HKD")
-MONTH_FIRST_CURRENCIES = _wordset("USD")  # 03/01 is March 1st, not 3 January
 
 # A word after a number that makes it a quantity, not money: "2 kg", "3 nights", "4 people".
 UNITS: tuple[str, ...] = (

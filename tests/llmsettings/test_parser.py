@@ -29,7 +29,7 @@ INDIA = {
     "members": ["Asha Sharma", "Ravi Sharma", "Meera"],
     "currency": "INR",
 }
-US = {"speaker": "Dana", "members": ["Dana", "Chris"], "currency": "USD"}
+US = {"speaker": "Dana", "members": ["Dana", "Chris"], "currency": "USD", "month_first": True}  # en_US
 
 
 def context(**overrides) -> ParseContext:
@@ -531,17 +531,17 @@ def test_date_words(words, date):
 
 
 @pytest.mark.parametrize(
-    ("currency", "written", "date"),
+    ("month_first", "written", "date"),
     [
-        ("INR", "03/01", datetime.date(2026, 1, 3)),
-        ("USD", "03/01", datetime.date(2026, 3, 1)),
-        ("USD", "13/03", datetime.date(2026, 3, 13)),
-        ("INR", "1/2/2026", datetime.date(2026, 2, 1)),
-        ("USD", "1/2/2026", datetime.date(2026, 1, 2)),
+        (False, "03/01", datetime.date(2026, 1, 3)),
+        (True, "03/01", datetime.date(2026, 3, 1)),
+        (True, "13/03", datetime.date(2026, 3, 13)),
+        (False, "1/2/2026", datetime.date(2026, 2, 1)),
+        (True, "1/2/2026", datetime.date(2026, 1, 2)),
     ],
 )
-def test_numeric_dates_follow_the_household_currency(currency, written, date):
-    item = only(f"groceries 45 on {written}", currency=currency)
+def test_numeric_dates_follow_the_households_way_of_writing_them(month_first, written, date):
+    item = only(f"groceries 45 on {written}", month_first=month_first)
 
     assert item.date == date
     assert item.problems == []
