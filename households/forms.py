@@ -1,8 +1,10 @@
 import zoneinfo
+from datetime import date
 from functools import cache
 
 from babel import Locale
-from babel.numbers import get_currency_name, list_currencies
+from babel.core import get_global
+from babel.numbers import get_currency_name, get_territory_currencies, list_currencies
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 
@@ -17,12 +19,23 @@ LOCALES = [
 ]  # fmt: skip
 
 
+def currencies_in_use() -> set[str]:
+    """The currencies some country pays with today (about 150): no obsolete codes (ADP, AFA), no
+    metals or test codes (XAU, XTS). A household may still hold another valid ISO code an operator
+    set; the settings form keeps it."""
+    today = date.today()
+    found = set()
+    for territory in get_global("territory_currencies"):
+        found.update(get_territory_currencies(territory, today, tender=True))
+    return found & set(list_currencies())
+
+
 @cache
 def currency_choices() -> list[tuple[str, str]]:
     def label(code: str) -> str:
         return f"{code} — {get_currency_name(code, locale='en')}"
 
-    rest = sorted(c for c in list_currencies() if c not in COMMON_CURRENCIES and len(c) == 3)
+    rest = sorted(currencies_in_use() - set(COMMON_CURRENCIES))
     return [(c, label(c)) for c in COMMON_CURRENCIES] + [(c, label(c)) for c in rest]
 
 
@@ -125,7 +138,11 @@ class HouseholdSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Keep a value the lists don't offer (set by an operator) so the other settings can be saved.
-        for name, choices in (("locale", locale_choices), ("timezone", timezone_choices)):
+        for name, choices in (
+            ("currency", currency_choices),
+            ("locale", locale_choices),
+            ("timezone", timezone_choices),
+        ):
             current = getattr(self.instance, name)
             if current and current not in dict(choices()):
                 self.fields[name].choices = [(current, current), *choices()]

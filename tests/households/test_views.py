@@ -700,3 +700,20 @@ def test_the_walk_covers_the_households_pages():
     names = {route.name for route in PRIVATE_ROUTES}
     assert {"home", "members", "member_role", "household_settings", "join", "logout"} <= names
     assert not any(name and name.startswith("admin:") for name in names)
+
+
+def test_the_currency_list_offers_the_ones_in_use_with_the_common_ones_first(client):
+    page = client.get(reverse("signup")).content.decode()
+    offered = re.findall(r'<option value="([A-Z]{3})"', page)
+    assert offered[:3] == ["INR", "USD", "EUR"]
+    assert {"JPY", "BRL", "KES", "CHF"} <= set(offered)
+    assert not {"ADP", "AFA", "XAU", "XTS", "XXX", "DEM"} & set(offered)  # obsolete, metals, test codes
+    assert len(offered) == len(set(offered)) < 170
+
+
+def test_a_currency_no_longer_offered_is_kept_when_other_settings_change(admin_client, household):
+    Household.objects.filter(pk=household.pk).update(currency="DEM")  # set by an operator, years ago
+    response = admin_client.post(reverse("household_settings"), {**SETTINGS, "currency": "DEM"}, follow=True)
+    assert response.status_code == 200
+    household.refresh_from_db()
+    assert household.currency == "DEM" and household.name == SETTINGS["name"]
