@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from simple_history.utils import bulk_update_with_history
 
 from budgets.models import Budget, BudgetAlert
@@ -144,35 +145,51 @@ def _period_key(status) -> date:
 
 
 def alerts_check(*, household: Household, dates) -> list[BudgetAlert]:
-    """Raise an alert for every threshold a budget has crossed in the periods of `dates`.
+    """Raise one alert per budget whose use crossed a threshold in the periods of `dates`: at the
+    highest threshold it has reached, and only above what the period has already raised (one
+    expense that takes a budget past 50 % and 75 % raises "75 %", once; falling back under and
+    crossing again raises nothing new).
 
-    Each (budget, period, threshold) is raised once, however often and however concurrently the
-    budget crosses it: the unique constraint decides, and a losing insert is simply skipped.
+    Each (budget, period, threshold) is raised once, however concurrently: the unique constraint
+    decides, and a losing insert is simply skipped.
     """
     budgets = list(Budget.objects.for_household(household).filter(measure=Budget.Measure.EXPENSES))
     if not budgets:
         return []
     raised = []
     for day in sorted(set(dates)):
-        for status in statuses(household=household, budgets=budgets, on=day):
-            if status.total <= 0 and status.used <= 0:
+        found = [
+            s
+            for s in statuses(household=household, budgets=budgets, on=day)
+            if (s.total > 0 or s.used > 0) and any(s.percent >= t for t in s.budget.thresholds)
+        ]
+        if not found:
+            continue
+        raised_before = {
+            (row["budget_id"], row["period_start"]): row["top"]
+            for row in BudgetAlert.objects.filter(budget__in=[s.budget for s in found])
+            .values("budget_id", "period_start")
+            .annotate(top=Max("threshold"))
+            .order_by()
+        }
+        for status in found:
+            period_start = _period_key(status)
+            threshold = max(t for t in status.budget.thresholds if status.percent >= t)
+            if threshold <= raised_before.get((status.budget.pk, period_start), 0):
                 continue
-            for threshold in status.budget.thresholds:
-                if status.percent < threshold:
-                    continue
-                try:
-                    with transaction.atomic():
-                        alert, created = BudgetAlert.objects.get_or_create(
-                            household=household,
-                            budget=status.budget,
-                            period_start=_period_key(status),
-                            threshold=threshold,
-                            defaults={"used": status.used},
-                        )
-                except IntegrityError:
-                    continue
-                if created:
-                    raised.append((alert, status))
+            try:
+                with transaction.atomic():
+                    alert, created = BudgetAlert.objects.get_or_create(
+                        household=household,
+                        budget=status.budget,
+                        period_start=period_start,
+                        threshold=threshold,
+                        defaults={"used": status.used},
+                    )
+            except IntegrityError:
+                continue
+            if created:
+                raised.append((alert, status))
     if raised:
         _notify(household, raised)
         publish(household, "alerts")

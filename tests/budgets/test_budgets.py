@@ -292,6 +292,26 @@ def test_alerts_raised_once_per_threshold(
     assert not BudgetAlert.objects.filter(read=False).exists()
 
 
+def test_one_expense_crossing_several_thresholds_raises_one_alert_naming_the_month(
+    member_client, household, member_user, admin_user, django_capture_on_commit_callbacks
+):
+    dining = cat(household, "Dining")
+    make_budget(household, member_user, "1000", name="Dining", category=dining, thresholds=[50, 75, 90, 100])
+    with django_capture_on_commit_callbacks(execute=True):
+        expense_create(
+            household=household,
+            user=member_user,
+            data=ExpenseData(
+                amount=Decimal("800"), category=dining, date=household.today(), paid_by=member_user
+            ),
+        )
+    assert list(BudgetAlert.objects.values_list("threshold", flat=True)) == [75]
+    assert len(mail.outbox) == 1 and "reached 75%" in mail.outbox[0].subject
+    page = member_client.get("/alerts/").content.decode()
+    assert f"reached <strong>75%</strong> in {household.today():%B %Y}" in page
+    assert 'class="bell-count">1<' in member_client.get("/").content.decode()
+
+
 def test_statuses_are_one_query(household, member_user, django_assert_num_queries):
     budgets = [make_budget(household, member_user, "100", name=f"B{i}") for i in range(6)]
     with django_assert_num_queries(1):
