@@ -13,6 +13,7 @@ urlpatterns = [
     path("expenses/<uuid:pk>/delete/", views.expense_delete, name="expense_delete"),
     path("expenses/<uuid:pk>/restore/", views.expense_restore, name="expense_restore"),
     path("chat/", views.chat, name="chat"),
+    path("chat/<uuid:pk>/", views.chat_message, name="chat_message"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/confirm-all/", views.drafts_confirm_all, name="drafts_confirm_all"),
     path("inbox/discard/", views.drafts_discard_many, name="drafts_discard_many"),

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from expenses import selectors, services
@@ -678,11 +679,13 @@ def _chat_thread(request, messages_qs, *, mark_latest: bool = False) -> list[dic
     by_reply: dict = {}
     for draft in drafts:
         by_reply.setdefault(draft.chat_message_id, []).append(cards[draft.pk])
+    replied = {m.reply_to_id for m in messages_list if m.role == ChatMessage.Role.HEARTH}
     thread = []
     for message in messages_list:
         cards_of = by_reply.get(message.pk, [])
         pending = [card["draft"].pk for card in cards_of if card["draft"].is_pending]
-        thread.append({"message": message, "cards": cards_of, "pending": pending})
+        reading = message.role == ChatMessage.Role.MEMBER and message.pk not in replied
+        thread.append({"message": message, "cards": cards_of, "pending": pending, "reading": reading})
     if mark_latest:
         for entry in reversed(thread):
             if entry["message"].role == ChatMessage.Role.MEMBER:
@@ -691,13 +694,29 @@ def _chat_thread(request, messages_qs, *, mark_latest: bool = False) -> list[dic
     return thread
 
 
+@require_GET
+def chat_message(request, pk):
+    """A member's message and, once read, Hearth's reply with its drafts: what a "Reading…"
+    entry polls for until its provider has answered."""
+    message = get_object_or_404(
+        ChatMessage.objects.for_household(request.household).select_related("author"),
+        pk=pk,
+        role=ChatMessage.Role.MEMBER,
+    )
+    if message.created_at < timezone.now() - services.chat.STALE_AFTER:
+        services.chat_read_stale(household=request.household)
+    reply = ChatMessage.objects.filter(reply_to=message).first()
+    thread = _chat_thread(request, [message, reply] if reply else [message])
+    return render(request, "expenses/chat.html#chat-entries", {"thread": thread, "next": reverse("chat")})
+
+
 @require_http_methods(["GET", "POST"])
 def chat(request):
     form = ChatForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
             try:
-                reply = services.chat_message_post(
+                message = services.chat_message_post(
                     household=request.household, user=request.user, text=form.cleaned_data["text"]
                 )
             except ValidationError as exc:
@@ -705,7 +724,9 @@ def chat(request):
             else:
                 if not wants_fragment(request):
                     return redirect(f"{reverse('chat')}#latest")
-                thread = _chat_thread(request, [reply.reply_to, reply])
+                message = ChatMessage.objects.select_related("author").get(pk=message.pk)
+                reply = ChatMessage.objects.filter(reply_to=message).first()
+                thread = _chat_thread(request, [message, reply] if reply else [message])
                 return render(
                     request,
                     "expenses/chat.html#chat-sent",
@@ -717,6 +738,7 @@ def chat(request):
                 )
         if wants_fragment(request):
             return render(request, "expenses/chat.html#chat-form", {"form": form, "oob": True})
+    services.chat_read_stale(household=request.household)
     recent = (
         ChatMessage.objects.for_household(request.household)
         .select_related("author")

@@ -23,6 +23,7 @@ PROBLEMS: dict[str, str] = {
     "no_category_fits": "No category fits: pick one.",
     "not_a_category": "“{name}” is not one of your categories: check it.",
     "former_payer": "{name} is no longer a member: pick who paid.",
+    "not_a_member": "“{name}” is not a member of the household: pick who paid.",
     "duplicate": "Looks like a duplicate of “{what}” ({money}) on {day}: check it.",
     "text_cut": "Only the first {limit:,} characters of the message were read.",
 }

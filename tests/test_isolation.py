@@ -26,7 +26,16 @@ from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
 from budgets.models import Budget
-from expenses.models import Category, DraftState, ImportBatch, Occasion, Recipient, RecurringRule, Source
+from expenses.models import (
+    Category,
+    ChatMessage,
+    DraftState,
+    ImportBatch,
+    Occasion,
+    Recipient,
+    RecurringRule,
+    Source,
+)
 from households.models import Household, Role
 from tests.factories import DraftFactory, ExpenseFactory, MembershipFactory
 
@@ -112,6 +121,13 @@ def build_confirmed_draft(household_a: Household) -> dict:
     return {"pk": DraftFactory(household=household_a, state=DraftState.CONFIRMED, expense=expense).pk}
 
 
+def build_chat_message(household_a: Household) -> dict:
+    message = ChatMessage.objects.create(
+        household=household_a, role=ChatMessage.Role.MEMBER, text="450 target"
+    )
+    return {"pk": message.pk}
+
+
 def build_category(household_a: Household) -> dict:
     return {"pk": Category.objects.create(household=household_a, name="Target").pk}
 
@@ -183,6 +199,7 @@ BUILDERS = {
     "draft_discard": build_draft,
     "draft_undo": build_confirmed_draft,
     "category_edit": build_category,
+    "chat_message": build_chat_message,
     "recurring_edit": build_recurring_rule,
     "recurring_pause": build_recurring_rule,
     "recurring_delete": build_recurring_rule,

@@ -23,6 +23,8 @@ from expenses.services.categories import (
 from expenses.services.chat import (
     CHAT_MAX_CHARS,
     chat_message_post,
+    chat_message_read,
+    chat_read_stale,
     chat_text_problem,
 )
 from expenses.services.drafts import (
@@ -92,6 +94,8 @@ __all__ = [
     "category_set_archived",
     "category_update",
     "chat_message_post",
+    "chat_message_read",
+    "chat_read_stale",
     "chat_text_problem",
     "check_amount",
     "check_category",

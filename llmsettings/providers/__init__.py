@@ -1,39 +1,63 @@
-"""Parsers behind one interface: `parse_expenses(text, context)` → items, whatever the provider.
+"""Parsers behind one interface (``base.Provider``): builtin, OpenAI, Gemini, OpenAI-compatible.
 
-The builtin parser is the default and needs no key and no network. LLM providers (OpenAI, Gemini,
-OpenAI-compatible servers) plug in here, chosen per household, and fall back to builtin on failure.
+The builtin parser is the default and needs no key and no network; every other provider falls
+back to it on any failure (``llmsettings.calls``). Providers never touch the database.
 """
 
-from dataclasses import dataclass, field
-from typing import Protocol
+from llmsettings.providers.base import (
+    DEFAULT_TIMEOUT,
+    Classification,
+    ConnectionCheck,
+    ParseResult,
+    Provider,
+    ProviderError,
+    QuestionContext,
+    Reply,
+    Usage,
+)
+from llmsettings.providers.builtin import BuiltinProvider
+from llmsettings.providers.gemini import GeminiProvider
+from llmsettings.providers.openai_compat import CompatibleProvider, OpenAIProvider
 
-from llmsettings.parser import ParseContext, ParsedItem, parse_expenses
+PROVIDERS = {
+    "builtin": BuiltinProvider,
+    "openai": OpenAIProvider,
+    "gemini": GeminiProvider,
+    "compatible": CompatibleProvider,
+}
+
+# A few models to start from per provider; the form also takes any other name, and for a
+# compatible server the server's own list (GET /models).
+SUGGESTED_MODELS = {
+    "openai": ["gpt-4o-mini", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4o", "gpt-5-mini"],
+    "gemini": ["gemini-2.5-flash", "gemini-2.5-flash-lite", "gemini-2.5-pro"],
+    "compatible": ["llama3.2", "qwen2.5:7b", "mistral", "gemma3"],
+}
 
 
-@dataclass
-class ParseResult:
-    items: list[ParsedItem]
-    provider: str
-    raw_output: list | dict = field(default_factory=list)
-    notice: str = ""  # shown to the member, e.g. "The AI provider timed out; used the builtin parser."
+def make_provider(
+    name: str, *, model: str = "", api_key: str = "", base_url: str = "", timeout: float = DEFAULT_TIMEOUT
+):
+    """A provider object for the settings given (builtin for an unknown name)."""
+    if name not in PROVIDERS or name == "builtin":
+        return BuiltinProvider()
+    return PROVIDERS[name](model=model, api_key=api_key, base_url=base_url, timeout=timeout)
 
 
-class ExpenseParser(Protocol):
-    name: str
-
-    def parse_expenses(self, text: str, context: ParseContext) -> ParseResult: ...
-
-
-class BuiltinParser:
-    """Offline and deterministic: the default for every household."""
-
-    name = "builtin"
-
-    def parse_expenses(self, text: str, context: ParseContext) -> ParseResult:
-        items = parse_expenses(text, context)
-        return ParseResult(items=items, provider=self.name, raw_output=[item.as_json() for item in items])
-
-
-def parser_for(household) -> ExpenseParser:
-    """The parser a household has chosen; builtin until it configures an LLM provider."""
-    return BuiltinParser()
+__all__ = [
+    "PROVIDERS",
+    "SUGGESTED_MODELS",
+    "BuiltinProvider",
+    "Classification",
+    "CompatibleProvider",
+    "ConnectionCheck",
+    "GeminiProvider",
+    "OpenAIProvider",
+    "ParseResult",
+    "Provider",
+    "ProviderError",
+    "QuestionContext",
+    "Reply",
+    "Usage",
+    "make_provider",
+]

@@ -37,6 +37,7 @@ from expenses import services as esv
 from expenses.models import (
     Cadence,
     Category,
+    ChatMessage,
     DraftState,
     ExpenseDraft,
     ExpenseStatus,
@@ -81,6 +82,8 @@ NOT_WRITES = {
     "expenses.services.drafts.draft_fields_apply",
     "expenses.services.chat.chat_text_problem",
     "budgets.occasions.services.occasion_topic",
+    # Reads a message with the household's provider; the usage record it may write is not shown live.
+    "llmsettings.services.parse_message",
 }
 
 LEDGER = {"expenses", "budgets", "dashboard"}
@@ -394,6 +397,23 @@ def _(w):
     return lambda: esv.chat_message_post(household=w.household, user=w.member, text="450 groceries today"), {
         w.group: {"chat", "drafts"}
     }
+
+
+@case(esv.chat_message_read)
+def _(w):
+    message = ChatMessage.objects.create(
+        household=w.household, role=ChatMessage.Role.MEMBER, author=w.member, text="450 groceries today"
+    )
+    return lambda: esv.chat_message_read(message.pk), {w.group: {"chat", "drafts"}}
+
+
+@case(esv.chat_read_stale)
+def _(w):
+    message = ChatMessage.objects.create(
+        household=w.household, role=ChatMessage.Role.MEMBER, author=w.member, text="450 groceries today"
+    )
+    ChatMessage.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(minutes=10))
+    return lambda: esv.chat_read_stale(household=w.household), {w.group: {"chat", "drafts"}}
 
 
 # ---------------------------------------------------------------- expenses.services.imports
