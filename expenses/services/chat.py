@@ -129,6 +129,7 @@ def _context(household: Household, user: User | None, members, categories) -> Pa
         currency=household.currency,
         decimal_comma=household.decimal_comma,
         month_first=household.month_first,
+        household_ref=household.pk.hex[:8],
     )
 
 

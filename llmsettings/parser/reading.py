@@ -38,6 +38,7 @@ class ParseContext:
     currency: str = "INR"  # ISO 4217
     decimal_comma: bool = False  # the household's locale writes 1.200,50 (see households.money)
     month_first: bool = False  # the household's locale writes 03/01 for 1 March (Household.month_first)
+    household_ref: str = ""  # a short reference a provider must echo back (an answer for another is refused)
 
 
 @dataclass

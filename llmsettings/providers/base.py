@@ -84,6 +84,14 @@ class Classification:
 
 
 @dataclass
+class Phrased:
+    """An answer put in the provider's words (checked against the selector's figures later)."""
+
+    text: str
+    reply: Reply | None = None
+
+
+@dataclass
 class ConnectionCheck:
     ok: bool
     model: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from llmsettings.parser import ParseContext, parse_expenses
-from llmsettings.providers.base import Classification, ConnectionCheck, ParseResult, QuestionContext
+from llmsettings.providers.base import Classification, ConnectionCheck, ParseResult, Phrased, QuestionContext
 
 
 class BuiltinProvider:
@@ -20,7 +20,7 @@ class BuiltinProvider:
         raise NotImplementedError("The analysis chat reads questions with analysis.intents itself.")
 
     def phrase_answer(self, answer: str, figures: list[str], context: QuestionContext):
-        return answer, None
+        return Phrased(answer)
 
     def test_connection(self) -> ConnectionCheck:
         return ConnectionCheck(
