@@ -49,6 +49,16 @@ MAX_NAME = 120
 # The kinds of parameter an intent may take, each validated by Classification.from_json:
 # period/previous: Period; category, member, budget: the household's own names; limit, days: int.
 PARAMETERS = ("period", "previous", "category", "member", "budget", "limit", "days")
+# How each parameter is written, for an LLM provider that fills them in (then validated here).
+PARAMETER_FORMS = {
+    "period": '{"start": "YYYY-MM-DD", "end": "YYYY-MM-DD", "label": "March 2026"}',
+    "previous": "the period compared with, in the same form (default: the one before)",
+    "category": "one of the household's category names",
+    "member": "one of the household's member names",
+    "budget": "one of the household's budget names",
+    "limit": "how many rows, 1 to 20",
+    "days": "how many days ahead, 1 to 90",
+}
 
 
 @dataclass(frozen=True)
@@ -524,6 +534,7 @@ class Intent:
     answer: str
     dated: bool = False
     defaults: dict = field(default_factory=dict)
+    summary: str = ""  # what it answers, for an LLM provider that picks the intent
 
 
 def _limit(text: str) -> int:
@@ -582,6 +593,7 @@ def _a_budget_not_the_category(reading: Reading) -> bool:
 BUILTIN_INTENTS = (
     Intent(
         "total_by_period",
+        summary="the total the household spent in a period",
         params=("period",),
         dated=True,
         rules=(
@@ -597,6 +609,7 @@ BUILTIN_INTENTS = (
     ),
     Intent(
         "category_spend_by_period",
+        summary="what was spent on one category in a period (optionally by one member)",
         params=("period", "category", "member"),
         dated=True,
         rules=(Rule(100, when=lambda reading: reading.category),),
@@ -605,6 +618,7 @@ BUILTIN_INTENTS = (
     ),
     Intent(
         "month_over_month_compare",
+        summary="a period compared with the one before it",
         params=("period", "previous", "category"),
         dated=True,
         rules=(
@@ -620,6 +634,7 @@ BUILTIN_INTENTS = (
     ),
     Intent(
         "top_expense_categories",
+        summary="the categories that took the most money in a period",
         params=("period", "limit"),
         dated=True,
         defaults={"limit": DEFAULT_LIMIT},
@@ -637,6 +652,7 @@ BUILTIN_INTENTS = (
     ),
     Intent(
         "member_spend_by_period",
+        summary="what each member (or one member) paid in a period",
         params=("period", "member", "category"),
         dated=True,
         rules=(
@@ -654,6 +670,7 @@ BUILTIN_INTENTS = (
     ),
     Intent(
         "budget_status",
+        summary="how full the budgets are, or one budget, and how much is left",
         params=("period", "budget"),
         rules=(
             Rule(
@@ -668,6 +685,7 @@ BUILTIN_INTENTS = (
     ),
     Intent(
         "largest_expenses",
+        summary="the largest expenses of a period",
         params=("period", "limit"),
         dated=True,
         defaults={"limit": DEFAULT_LIMIT},
@@ -683,6 +701,7 @@ BUILTIN_INTENTS = (
     ),
     Intent(
         "average_daily_spend",
+        summary="the average spent per day in a period",
         params=("period",),
         dated=True,
         rules=(
@@ -697,6 +716,7 @@ BUILTIN_INTENTS = (
     ),
     Intent(
         "overdue_payments",
+        summary="planned payments whose due date has passed",
         params=(),
         rules=(
             Rule(
@@ -710,6 +730,7 @@ BUILTIN_INTENTS = (
     ),
     Intent(
         "upcoming_payments",
+        summary="planned payments due in the next days",
         params=("days",),
         defaults={"days": DEFAULT_UPCOMING_DAYS},
         rules=(

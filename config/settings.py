@@ -225,6 +225,9 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 
+# Threads that wait on AI providers beside the requests (households.background).
+BACKGROUND_THREADS = env.int("BACKGROUND_THREADS", default=16)
+
 # Keys that encrypt provider API keys at rest; the first encrypts, all decrypt (rotation).
 APP_ENCRYPTION_KEYS = env("APP_ENCRYPTION_KEYS")
 

@@ -25,7 +25,7 @@ def _pool() -> ThreadPoolExecutor:
     global _executor
     if _executor is None:
         _executor = ThreadPoolExecutor(
-            max_workers=getattr(settings, "BACKGROUND_THREADS", 8), thread_name_prefix="hearth-background"
+            max_workers=getattr(settings, "BACKGROUND_THREADS", 16), thread_name_prefix="hearth-background"
         )
     return _executor
 
