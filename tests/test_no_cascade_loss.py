@@ -187,7 +187,7 @@ def world(household, admin_user, member_user):
         household=household, budget=budget, period_start=household.today(), threshold=50
     )
     from analysis.models import Question
-    from llmsettings.models import ParseLog
+    from llmsettings.models import ParseLog, UsageRecord
 
     rows = {
         Membership: Membership.objects.get(user=ravi),
@@ -203,6 +203,9 @@ def world(household, admin_user, member_user):
         BudgetAlert: alert,
         Question: Question.objects.create(household=household, author=ravi, text="how much?"),
         ParseLog: ParseLog.objects.create(household=household, user=ravi, provider="builtin", input_text="x"),
+        UsageRecord: UsageRecord.objects.create(
+            household=household, user=ravi, provider="openai", task="chat"
+        ),
     }
     return rows
 
