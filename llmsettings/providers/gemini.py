@@ -1,8 +1,9 @@
 """Gemini, through the ``google-genai`` SDK.
 
-The client is made once per provider and kept (``self._client``): the SDK closes its HTTP client
-when the ``Client`` object goes away. The timeout is the SDK's ``HttpOptions(timeout=<ms>)``; it
-retries nothing unless asked, so ``providers.retry`` is the only retrying. Answers are asked for
+The client is kept (``self._client``, made by a small per-process cache keyed by key, address
+and timeout): the SDK closes its HTTP client when the ``Client`` object goes away. The timeout
+is the SDK's ``HttpOptions(timeout=<ms>)``; it retries nothing unless asked, so
+``providers.retry`` is the only retrying. Answers are asked for
 as JSON of the expenses schema (``response_mime_type="application/json"`` and
 ``response_schema``), less ``additionalProperties``, which Gemini's schema does not have.
 
@@ -15,6 +16,7 @@ finish reason MAX_TOKENS → bad_output, as are a blocked prompt and an answer t
 
 from __future__ import annotations
 
+import functools
 import json
 
 import httpx2
@@ -27,6 +29,14 @@ from llmsettings.providers.llm import Completion, LLMProvider
 
 GEMINI_BASE_URL = "https://generativelanguage.googleapis.com"  # the SDK's default, named in errors
 MAX_MODELS = 500
+
+
+@functools.lru_cache(maxsize=16)
+def _client(api_key: str, base_url: str, timeout_ms: int) -> genai.Client:
+    """One SDK client per key, address and timeout, kept for the process's calls (making one costs
+    ~70 ms, and the SDK closes its HTTP client when the Client goes away)."""
+    options = types.HttpOptions(base_url=base_url or None, timeout=timeout_ms)
+    return genai.Client(api_key=api_key, vertexai=False, http_options=options)
 
 
 def gemini_schema(schema):
@@ -70,9 +80,8 @@ class GeminiProvider(LLMProvider):
         if not self.api_key:
             raise ProviderError("auth", "has no API key: add one in the AI settings", final=True)
         if self._client is None:
-            options = types.HttpOptions(base_url=self.base_url or None, timeout=int(self.timeout * 1000))
             try:
-                self._client = genai.Client(api_key=self.api_key, vertexai=False, http_options=options)
+                self._client = _client(self.api_key, self.base_url, int(self.timeout * 1000))
             except (ValueError, TypeError):
                 raise ProviderError("connection", f"has an address Hearth can't use: {self.where}") from None
         return self._client

@@ -399,7 +399,7 @@ class LLMProvider:
                 made,
             )
         try:
-            data = decode_json(done.text)
+            data = decode_json(raw)  # the scrubbed text: a key echoed in the answer goes no further
         except ValueError:
             raise self._clean(
                 ProviderError("bad_output", "sent an answer that was not valid JSON", raw=raw), spent, made

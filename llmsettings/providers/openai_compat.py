@@ -25,6 +25,8 @@ not JSON / not the API's JSON         bad_output   sent an answer that was not v
 
 from __future__ import annotations
 
+import functools
+
 import openai
 
 from llmsettings.providers.base import DEFAULT_TIMEOUT, MAX_OUTPUT_TOKENS, ProviderError, Usage
@@ -38,6 +40,13 @@ NO_KEY = "not-needed"  # what a compatible server without keys is sent (the SDK 
 # Model ids of OpenAI's list that are not chat models.
 _NOT_CHAT = ("audio", "realtime", "tts", "transcribe", "image", "search", "embedding", "moderation", "dall-e")
 _CHAT_PREFIXES = ("gpt-", "o1", "o3", "o4", "chatgpt-")
+
+
+@functools.lru_cache(maxsize=16)
+def _client(api_key: str, base_url: str, timeout: float) -> openai.OpenAI:
+    """One SDK client per key, address and timeout, shared by the process's calls: making one
+    costs ~60 ms (an SSL context), more than a local server takes to answer. Thread-safe."""
+    return openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0)
 
 
 def _body_text(exc: openai.APIStatusError) -> str:
@@ -66,12 +75,7 @@ class OpenAIProvider(LLMProvider):
             raise ProviderError("auth", "has no API key: add one in the AI settings", final=True)
         if self._client is None:
             try:
-                self._client = openai.OpenAI(
-                    api_key=self.api_key or NO_KEY,
-                    base_url=self.where,
-                    timeout=self.timeout,
-                    max_retries=0,
-                )
+                self._client = _client(self.api_key or NO_KEY, self.where, self.timeout)
             except (openai.OpenAIError, ValueError, TypeError):
                 raise ProviderError("connection", f"has an address Hearth can't use: {self.where}") from None
         return self._client
