@@ -26,3 +26,5 @@ Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 AXES_VERBOSE = False
+# Background work (households.background) runs inline, after commit: tests see its result at once.
+BACKGROUND_INLINE = True
