@@ -246,10 +246,19 @@ def decode_json(text: str):
         candidates.append(body[start : end + 1])
     for candidate in candidates:
         try:
-            return json.loads(candidate)
+            return json.loads(candidate, parse_constant=_not_json)
         except (ValueError, RecursionError):
             continue
     raise ValueError("not JSON")
+
+
+def _not_json(name: str):
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity: Python reads them, databases don't
+
+
+def storable(text: str) -> str:
+    """Text every database keeps: no NUL characters, no lone surrogates (a JSON "\\ud800")."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
 def server_label(base_url: str, fallback: str) -> str:
@@ -319,11 +328,23 @@ class LLMProvider:
         return self.base_url or self.default_base_url
 
     def scrub(self, text) -> str:
-        """`text` without the API key in it (a server may echo it back)."""
+        """`text` as it may be kept: without the API key in it (a server may echo it back), and
+        `storable`."""
         text = "" if text is None else str(text)
         if self.api_key and len(self.api_key) >= 4:
             text = text.replace(self.api_key, KEY_SHOWN)
-        return text
+        return storable(text)
+
+    def scrub_data(self, value):
+        """Decoded JSON with every string in it (keys too) scrubbed: a key escaped as \\u0073k-…
+        in the JSON text is still the key once decoded."""
+        if isinstance(value, str):
+            return self.scrub(value)
+        if isinstance(value, list):
+            return [self.scrub_data(v) for v in value]
+        if isinstance(value, dict):
+            return {self.scrub(k): self.scrub_data(v) for k, v in value.items()}
+        return value
 
     def timeout_error(self) -> ProviderError:
         return ProviderError("timeout", f"didn't answer within {self.timeout:g} s")
@@ -399,7 +420,7 @@ class LLMProvider:
                 made,
             )
         try:
-            data = decode_json(raw)  # the scrubbed text: a key echoed in the answer goes no further
+            data = self.scrub_data(decode_json(raw))
         except ValueError:
             raise self._clean(
                 ProviderError("bad_output", "sent an answer that was not valid JSON", raw=raw), spent, made

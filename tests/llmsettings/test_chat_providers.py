@@ -321,6 +321,22 @@ def test_absurd_answer_becomes_flagged_drafts(
     assert "6 need a look" in reply.text
 
 
+def test_characters_no_database_keeps_are_dropped(
+    kind, server, household, asha, django_capture_on_commit_callbacks
+):
+    use_provider(household, kind, server.base_url)
+    text = json.dumps(answer_for(household, category="Groceries\x00", description="veg\x00 and ☃"))
+    server.script(answer(text.replace("\\u2603", "\\ud800")), fail(500, b"oops\x00 not json"))
+    reply, _ = post(household, asha, TEXT, django_capture_on_commit_callbacks)
+    (draft,) = drafts_of(reply)
+    assert (draft.category.name, draft.description) == ("Groceries", "veg and ?")
+    assert "\x00" not in json.dumps(ParseLog.objects.get(household=household).raw_output)
+
+    reply, _ = post(household, asha, TEXT, django_capture_on_commit_callbacks)  # a NUL in an error body
+    assert "had a server error (500)" in reply.text
+    assert ParseLog.objects.filter(household=household).count() == 2
+
+
 # ------------------------------------------------------------------ prompt injection
 
 INJECTION = (

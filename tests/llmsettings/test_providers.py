@@ -759,3 +759,16 @@ def test_retrying_gives_up_at_once_on_what_cannot_change(outcome):
     with pytest.raises(ProviderError):
         Retrying(timeout=1, sleep=lambda s: None).run(refused)
     assert len(calls) == 1
+
+
+def test_a_key_escaped_in_the_json_is_scrubbed_once_decoded(kit):
+    escaped = "".join(f"\\u{ord(c):04x}" for c in kit.key)
+    kit.server.script(answer(json.dumps(expenses(item(description="KEY"))).replace("KEY", escaped)))
+    result = kit.provider.parse_expenses("450 groceries", CONTEXT)
+    assert result.items[0].description == "[API key]"
+    assert kit.key not in json.dumps(result.raw_output)
+
+
+def test_nan_and_infinity_are_not_json(kit):
+    kit.server.script(answer(json.dumps(expenses(item(amount="X"))).replace('"X"', "NaN")))
+    assert failure(kit).reason == "sent an answer that was not valid JSON"
