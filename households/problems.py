@@ -26,6 +26,7 @@ PROBLEMS: dict[str, str] = {
     "not_a_member": "“{name}” is not a member of the household: pick who paid.",
     "duplicate": "Looks like a duplicate of “{what}” ({money}) on {day}: check it.",
     "text_cut": "Only the first {limit:,} characters of the message were read.",
+    "items_cut": "Only the first {limit} expenses of the message were read: send the rest again.",
 }
 
 

@@ -22,12 +22,24 @@ MAX_ATTEMPTS = 3  # one call and at most two retries (429, 5xx, timeouts)
 class ProviderError(Exception):
     """A call that gave no usable answer. `reason` completes "<Provider> …" for the member."""
 
-    def __init__(self, outcome: str, reason: str, *, raw: str = "", usage: Usage | None = None):
+    def __init__(
+        self,
+        outcome: str,
+        reason: str,
+        *,
+        raw: str = "",
+        usage: Usage | None = None,
+        retry_after: float | None = None,
+        final: bool = False,
+    ):
         super().__init__(reason)
         self.outcome = outcome
         self.reason = reason
         self.raw = raw
         self.usage = usage or Usage()
+        self.retry_after = retry_after  # seconds the server asked to wait (Retry-After), if it did
+        self.final = final  # trying again cannot help (a 400, 404, no quota left …), whatever the outcome
+        self.attempts = 1  # how many calls were made before giving up (``providers.retry``)
 
 
 @dataclass
@@ -97,6 +109,7 @@ class ConnectionCheck:
     model: str
     latency_ms: int
     message: str  # "Answered as gpt-4o-mini in 412 ms" or the provider's error in plain words
+    usage: Usage = field(default_factory=Usage)
 
 
 class Provider(Protocol):
@@ -109,9 +122,7 @@ class Provider(Protocol):
 
     def classify_question(self, text: str, context: QuestionContext) -> Classification: ...
 
-    def phrase_answer(
-        self, answer: str, figures: list[str], context: QuestionContext
-    ) -> tuple[str, Reply | None]: ...
+    def phrase_answer(self, answer: str, figures: list[str], context: QuestionContext) -> Phrased: ...
 
     def test_connection(self) -> ConnectionCheck: ...
 
