@@ -8,13 +8,18 @@ from llmsettings.calls import call, fallback_notice, provider_for
 from llmsettings.models import Task
 from llmsettings.parser import ParseContext
 from llmsettings.providers import BuiltinProvider, ParseResult
+from llmsettings.providers.llm import LLMProvider
 
 RAW_KEPT = 20_000  # characters of a provider's unusable answer kept in ParseLog
+FRAMING = "x" * 2000  # room for the instructions around a message, in an estimate
 
 
-def _prompt_size_text(text: str, context: ParseContext) -> str:
-    """What a chat prompt carries, for the budget's most-possible-cost estimate."""
-    return json.dumps(
+def _prompt_size_text(provider, text: str, context: ParseContext) -> str:
+    """What the chat prompt sends, for the budget's most-possible-cost estimate (a provider that
+    is not an LLMProvider, in tests, is estimated from the message and the names)."""
+    if isinstance(provider, LLMProvider):
+        return provider.expenses_prompt(context) + provider.message_content(text)
+    return FRAMING + json.dumps(
         {"text": text, "members": list(context.members), "categories": list(context.categories)},
         ensure_ascii=False,
     )
@@ -35,7 +40,7 @@ def parse_message(*, household, user, text: str, context: ParseContext) -> Parse
         household=household,
         user=user,
         task=Task.CHAT,
-        prompt=_prompt_size_text(text, context) + "x" * 1500,  # the instructions around the message
+        prompt=_prompt_size_text(provider, text, context),
         run=lambda p: p.parse_expenses(text, context),
     )
     if outcome.error is None:
