@@ -17,6 +17,15 @@ TIMEOUT_MESSAGE = f"Give a timeout from {MIN_TIMEOUT} to {MAX_TIMEOUT} seconds."
 KEY_TOO_LONG = f"That is longer than any API key ({MAX_KEY} characters at most): paste the key alone."
 
 
+# Short enough for a phone's select; the help text names the servers.
+PROVIDER_CHOICES = [
+    (Provider.BUILTIN, "Builtin (offline)"),
+    (Provider.OPENAI, "OpenAI"),
+    (Provider.GEMINI, "Gemini"),
+    (Provider.COMPATIBLE, "OpenAI-compatible server"),
+]
+
+
 def datalist_id(provider: str) -> str:
     return f"models-{provider}"
 
@@ -26,11 +35,12 @@ class ProviderSettingsForm(forms.Form):
     even when the form comes back with errors (render_value=False)."""
 
     provider = forms.ChoiceField(
-        choices=Provider.choices,
+        choices=PROVIDER_CHOICES,
         initial=Provider.BUILTIN,
         label="Provider",
-        help_text="Builtin reads messages offline, with no key and no network. The others send a "
-        "short request to the provider for each message or question.",
+        help_text="Builtin reads messages offline, with no key and no network. OpenAI and Gemini "
+        "need a key of yours; an OpenAI-compatible server is one you run: Ollama, vLLM, LM Studio "
+        "or the llama.cpp server.",
         error_messages={
             "required": "Pick a provider.",
             "invalid_choice": "Pick one of the providers listed.",

@@ -79,7 +79,7 @@ def provider_settings_save(*, household: Household, user: User, data: SettingsDa
     if not Membership.objects.filter(household=household, user=user, role=Role.ADMIN).exists():
         raise PermissionDenied(ADMIN_ONLY)
     # One save at a time per household: two first saves at once would both try to create the row.
-    Household.objects.select_for_update().filter(pk=household.pk).exists()
+    list(Household.objects.select_for_update().filter(pk=household.pk).values_list("pk", flat=True))
     stored = ProviderSettings.objects.filter(household=household).first() or ProviderSettings(
         household=household
     )

@@ -16,7 +16,7 @@ from households.access import admin_required, wants_fragment
 from households.views import add_errors
 from llmsettings import connection, services
 from llmsettings.calls import provider_settings
-from llmsettings.forms import ProviderSettingsForm
+from llmsettings.forms import PROVIDER_CHOICES, ProviderSettingsForm
 from llmsettings.models import Provider
 from llmsettings.providers import SUGGESTED_MODELS
 from llmsettings.validation import SettingsData
@@ -65,7 +65,7 @@ def _page(request, form, stored, *, check=None, models=None, status=200, tested=
         "models": models,
         "suggestions": _suggestions(models.models if models else None),
         "changes": _changes(stored),
-        "provider_label": dict(Provider.choices),
+        "stored_label": dict(PROVIDER_CHOICES).get(stored.provider, stored.provider),
     }
     return render(request, TEMPLATE, context, status=status)
 

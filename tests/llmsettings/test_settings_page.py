@@ -400,7 +400,7 @@ def test_connection_ok_with_htmx_is_a_fragment(admin_client, household, fake):
     response = admin_client.post(TEST_URL, OPENAI, headers=HTMX)
     fragment = response.content.decode()
     assert response.status_code == 200
-    assert fragment.strip().startswith('<div id="connection-result"')
+    assert fragment.strip().startswith('<p class="check-ok">')  # swapped into #connection-result
     assert "<html" not in fragment
     assert "✓ Answered as gpt-4o-mini in 412 ms" in text(response)
     assert fake.made == [
@@ -488,7 +488,7 @@ def test_load_the_servers_models_with_htmx(admin_client, fake):
     response = admin_client.post(MODELS_URL, {**COMPATIBLE, "model": ""}, headers=HTMX)
     fragment = response.content.decode()
     assert response.status_code == 200
-    assert fragment.strip().startswith('<div id="server-models"')
+    assert fragment.strip().startswith('<p class="small">')  # swapped into #server-models
     assert "The server offers 2 models" in text(response)
     assert (
         '<datalist id="models-compatible"><option value="llama3.2"></option><option value="qwen2.5:7b">'
