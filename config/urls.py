@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("budgets.urls")),
     path("", include("budgets.occasions.urls")),
     path("", include("analysis.urls")),
+    path("", include("llmsettings.urls")),
 ]

@@ -1,14 +1,22 @@
-"""Reading a chat message with the household's provider, builtin when it has none or it fails."""
+"""Reading a chat message with the household's provider, builtin when it has none or it fails;
+saving the household's provider settings."""
 
 from __future__ import annotations
 
 import json
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from households.access import ADMIN_ONLY
+from households.models import Household, Membership, Role, User
+from llmsettings import crypto
 from llmsettings.calls import call, fallback_notice, provider_for
-from llmsettings.models import Task
+from llmsettings.models import Provider, ProviderSettings, Task
 from llmsettings.parser import ParseContext
 from llmsettings.providers import BuiltinProvider, ParseResult
 from llmsettings.providers.llm import LLMProvider
+from llmsettings.validation import SettingsData, last_four, settings_problems
 
 RAW_KEPT = 20_000  # characters of a provider's unusable answer kept in ParseLog
 FRAMING = "x" * 2000  # room for the instructions around a message, in an estimate
@@ -50,3 +58,68 @@ def parse_message(*, household, user, text: str, context: ParseContext) -> Parse
     result.error = f"{provider.name} {outcome.error.outcome}: {outcome.error.reason}"
     result.raw_output = {"provider": outcome.error.raw[:RAW_KEPT], "builtin": result.raw_output}
     return result
+
+
+SETTINGS_FIELDS = ("provider", "model", "base_url", "use_for_chat", "use_for_analysis", "timeout_seconds")
+
+
+def _same_key(stored: ProviderSettings, key: str) -> bool:
+    try:
+        return stored.has_key and crypto.decrypt(stored.api_key_token) == key
+    except (crypto.InvalidToken, RuntimeError):
+        return False
+
+
+@transaction.atomic
+def provider_settings_save(*, household: Household, user: User, data: SettingsData) -> ProviderSettings:
+    """Save the household's provider settings; only an admin may.
+
+    An empty `data.api_key` keeps the stored key (where it may still be sent, see
+    ``llmsettings.validation``); a new one is stored encrypted with its last four characters;
+    `remove_key` drops it. Settings equal to the stored ones save nothing, so a double submit
+    leaves one row and one history entry. A provider other than a compatible server keeps no
+    address (the SDKs would send the key there). Nothing is published: no screen shows these
+    settings live, and each chat message or question reads them afresh.
+    """
+    if not Membership.objects.filter(household=household, user=user, role=Role.ADMIN).exists():
+        raise PermissionDenied(ADMIN_ONLY)
+    # One save at a time per household: two first saves at once would both try to create the row.
+    list(Household.objects.select_for_update().filter(pk=household.pk).values_list("pk", flat=True))
+    stored = ProviderSettings.objects.filter(household=household).first() or ProviderSettings(
+        household=household
+    )
+    problems = settings_problems(stored, data)
+    if problems:
+        raise ValidationError(problems)
+    values = {name: getattr(data, name) for name in SETTINGS_FIELDS}
+    values["base_url"] = data.destination if data.provider == Provider.COMPATIBLE else ""
+    if data.provider == Provider.BUILTIN:
+        # Builtin uses none of these: keep them as they were for a switch back.
+        values.update(model=stored.model, base_url=stored.base_url, timeout_seconds=stored.timeout_seconds)
+    token, last4, reason = stored.api_key_token, stored.api_key_last4, ""
+    if data.remove_key and stored.has_key:
+        token, last4, reason = "", "", "Key removed"
+    elif data.api_key and data.provider != Provider.BUILTIN and not _same_key(stored, data.api_key):
+        try:
+            token = crypto.encrypt(data.api_key)
+        except RuntimeError as exc:
+            raise ValidationError(
+                {
+                    "api_key": "This server cannot store keys yet: APP_ENCRYPTION_KEYS is not set. "
+                    "Ask the person who runs Hearth to set it."
+                }
+            ) from exc
+        last4, reason = last_four(data.api_key), "Key replaced" if stored.has_key else "Key added"
+    changed = [name for name, value in values.items() if getattr(stored, name) != value]
+    if stored.pk is not None and not changed and token == stored.api_key_token:
+        return stored
+    for name, value in values.items():
+        setattr(stored, name, value)
+    stored.api_key_token, stored.api_key_last4 = token, last4
+    # base_url is checked by settings_problems, which (unlike URLField) takes a host without a
+    # dot, like a container called "ollama".
+    stored.full_clean(exclude=["base_url"])
+    stored._history_user = user
+    stored._change_reason = reason or None
+    stored.save()
+    return stored

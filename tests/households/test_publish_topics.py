@@ -48,6 +48,8 @@ from expenses.models import (
 )
 from households import services as hsv
 from households.models import Membership, Role
+from llmsettings import services as lsv
+from llmsettings.validation import SettingsData
 from tests.factories import DraftFactory, ExpenseFactory
 
 pytestmark = pytest.mark.django_db
@@ -470,6 +472,16 @@ def _(w):
 def _(w):
     # A question changes no number: the household's thread shows it on the next visit.
     return lambda: asv.ask_question(household=w.household, user=w.member, text="how much this month?"), {}
+
+
+# ---------------------------------------------------------------- llmsettings.services
+
+
+@case(lsv.provider_settings_save)
+def _(w):
+    # No screen shows the provider settings live: each chat message or question reads them afresh.
+    data = SettingsData(provider="compatible", model="llama3.2", base_url="http://localhost:11434/v1")
+    return lambda: lsv.provider_settings_save(household=w.household, user=w.admin, data=data), {}
 
 
 # ---------------------------------------------------------------- expenses.services.recurring
