@@ -105,10 +105,9 @@ def call[T](provider, *, household, user, task: str, prompt: str, run: Callable[
     except ProviderError as exc:
         error, usage = exc, exc.usage
     except Exception as exc:  # a provider's bug must not lose the member's message
-        log.exception("Provider %s failed unexpectedly", provider.name)
-        error = ProviderError(
-            UsageRecord.Outcome.BAD_OUTPUT, f"gave an answer Hearth could not use ({type(exc).__name__})"
-        )
+        # Its type only: an exception's words or traceback may carry the key.
+        log.error("Provider %s failed unexpectedly: %s", provider.name, type(exc).__name__)
+        error = ProviderError(UsageRecord.Outcome.BAD_OUTPUT, "gave an answer Hearth could not use")
     latency_ms = int((time.perf_counter() - started) * 1000)
     cost = price.cost(usage)
     with transaction.atomic():

@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass, field
 
 from llmsettings import crypto, providers
-from llmsettings.calls import release_connection
-from llmsettings.models import Provider, ProviderSettings
+from llmsettings.calls import call, release_connection
+from llmsettings.models import Provider, ProviderSettings, Task, UsageRecord
 from llmsettings.providers.base import ConnectionCheck, ProviderError
 from llmsettings.validation import SettingsData, key_for_call, label_of
 
@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 300  # characters of a provider's own words shown on the page
 MAX_MODELS = 200  # names of a server's models offered in the model list
+PING = 'You check a connection. Answer ONLY with the JSON {"ok": true}. ping'  # for the budget's estimate
 UNREADABLE_KEY = (
     "The stored key cannot be read with this server's encryption keys (APP_ENCRYPTION_KEYS "
     "changed): type the key again."
@@ -69,24 +70,36 @@ def _words(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 
-def test_connection(stored: ProviderSettings, data: SettingsData) -> Check:
-    """One small real call with the settings as typed. Never raises."""
+def test_connection(stored: ProviderSettings, data: SettingsData, *, user=None) -> Check:
+    """One small real call with the settings as typed, recorded and checked against the AI
+    budget like any other call (``llmsettings.calls.call``). Never raises."""
     try:
         provider = _provider(stored, data)
     except KeyUnreadable:
         return Check(ok=False, text=UNREADABLE_KEY)
     label = getattr(provider, "label", "") or label_of(data.provider)
-    release_connection()
     started = time.perf_counter()
-    try:
-        result: ConnectionCheck = provider.test_connection()
-    except ProviderError as exc:
-        return Check(ok=False, text=_words(f"{label} {exc.reason}"))
-    except Exception as exc:  # a provider's bug is a failed test, not a server error
-        log.warning("Test connection with %s failed unexpectedly: %s", data.provider, type(exc).__name__)
-        return Check(ok=False, text=_words(f"{label} gave an answer Hearth could not use."))
     if data.provider == Provider.BUILTIN:
+        result: ConnectionCheck = provider.test_connection()
         return Check(ok=True, text=_words(result.message))
+    outcome = call(
+        provider,
+        household=stored.household,
+        user=user,
+        task=Task.TEST,
+        prompt=PING,
+        run=lambda p: p.test_connection(),
+    )
+    if outcome.error is not None:
+        return Check(ok=False, text=_words(f"{label} {outcome.error.reason}."))
+    result = outcome.value
+    if not result.ok and outcome.record is not None:
+        UsageRecord.objects.filter(pk=outcome.record.pk).update(
+            outcome=result.outcome
+            if result.outcome in UsageRecord.Outcome.values
+            else UsageRecord.Outcome.CONNECTION,
+            error=_words(result.message)[:300],
+        )
     if not result.ok:
         return Check(ok=False, text=_words(result.message or f"{label} did not answer."))
     latency = result.latency_ms or int((time.perf_counter() - started) * 1000)

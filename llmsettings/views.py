@@ -103,7 +103,7 @@ def llm_settings(request):
 def llm_settings_test(request):
     """Test connection: the fragment into #connection-result (htmx), or the whole page."""
     stored, form, data = _typed(request)
-    check = connection.test_connection(stored, data) if data else None
+    check = connection.test_connection(stored, data, user=request.user) if data else None
     if wants_fragment(request):
         context = {"form": form, "check": check, "tested": True}
         return render(request, f"{TEMPLATE}#connection-result", context)

@@ -110,6 +110,7 @@ class ConnectionCheck:
     latency_ms: int
     message: str  # "Answered as gpt-4o-mini in 412 ms" or the provider's error in plain words
     usage: Usage = field(default_factory=Usage)
+    outcome: str = "ok"  # a UsageRecord.Outcome value: why it failed
 
 
 class Provider(Protocol):

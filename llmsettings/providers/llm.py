@@ -688,6 +688,7 @@ class LLMProvider:
                 latency_ms=latency_ms,
                 message=f"{self.label} {error.reason}.",
                 usage=error.usage,
+                outcome=error.outcome,
             )
         return ConnectionCheck(
             ok=True,

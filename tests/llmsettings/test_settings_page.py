@@ -96,6 +96,7 @@ class FakeProvider:
     name = "fake"
     label = "Fake AI"
     paid = False
+    model = "fake-model"
 
     def __init__(self, owner: FakeProviders):
         self.owner = owner
@@ -117,9 +118,8 @@ class FakeProvider:
 def fake(monkeypatch):
     providers = FakeProviders()
     monkeypatch.setattr("llmsettings.providers.make_provider", providers.make)
-    monkeypatch.setattr(
-        "llmsettings.connection.release_connection", lambda: providers.events.append("released")
-    )
+    for module in ("llmsettings.connection", "llmsettings.calls"):
+        monkeypatch.setattr(f"{module}.release_connection", lambda: providers.events.append("released"))
     return providers
 
 
