@@ -20,10 +20,11 @@ from django.db.migrations.executor import MigrationExecutor
 from budgets.models import Budget
 from expenses.models import Expense, Occasion, Recipient
 
-# The leaves of every app of ours before the move.
+# The leaves of every app of ours before the move (llmsettings' provider tables, which the move
+# doesn't touch, are there: today's demo records AI calls).
 BEFORE = [
     ("households", "0001_initial"),
-    ("llmsettings", "0001_initial"),
+    ("llmsettings", "0002_providers_usage_prices"),
     ("expenses", "0008_drafts_and_replies_outlive_their_links"),
     ("budgets", "0003_budget_links_never_cascade_alerts_keep_name"),
     ("analysis", "0001_initial"),
@@ -38,6 +39,19 @@ SUMS = [
     ("budgets_budget", "amount"),
     ("budgets_budgetalert", "used"),
 ]
+
+
+# Columns today's models write that migrations after the move add: while the demo is seeded into
+# the old database they are there, then dropped again, so the upgrade adds them as it does for an
+# installation (and their values are the migration's defaults, which the snapshot doesn't read).
+LATER_FIELDS = [(Budget, "ai_task"), (Budget.history.model, "ai_task")]
+
+
+def _later_fields(add: bool) -> None:
+    with connection.schema_editor() as editor:
+        for model, name in LATER_FIELDS:
+            field = model._meta.get_field(name)
+            (editor.add_field if add else editor.remove_field)(model, field)
 
 
 def _migrate(targets) -> None:
@@ -82,7 +96,9 @@ def test_upgrading_a_database_with_the_demo_household_changes_no_row_and_no_tota
     head = _head()
     _migrate(BEFORE)
     try:
+        _later_fields(add=True)
         call_command("seed_demo", stdout=io.StringIO())
+        _later_fields(add=False)
         before = _snapshot()
         old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
         assert (
@@ -96,6 +112,9 @@ def test_upgrading_a_database_with_the_demo_household_changes_no_row_and_no_tota
         _migrate(head)
 
     after = _snapshot()
+    new_tables = {table: n for table, n in after["counts"].items() if table not in before["counts"]}
+    assert set(new_tables.values()) <= {0}  # tables added since the move start empty
+    after["counts"] = {table: n for table, n in after["counts"].items() if table in before["counts"]}
     assert after == before
 
     # And the models of today read the same rows through their new app.
