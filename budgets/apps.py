@@ -12,6 +12,7 @@ class BudgetsConfig(AppConfig):
     demo_steps = [
         "budgets.demo_tree.seed",
         "budgets.demo.seed",
+        "budgets.demo_ai.seed",
         "budgets.demo_tree.settle_alerts",
     ]
 

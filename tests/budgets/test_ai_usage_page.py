@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
+from budgets import demo_ai
 from budgets.models import Budget
 from budgets.services import budget_create
 from llmsettings.models import ModelPrice, UsageRecord
@@ -328,3 +330,16 @@ def test_only_an_admin_changes_a_price(household, admin_user, member_client):
         model="gpt-4o-mini"
     )
     assert client_for(admin_user).get(PRICES).status_code == 200
+
+
+def test_the_demo_fills_this_month_even_just_after_midnight_on_the_first(household, admin_user, member_user):
+    with time_machine.travel(datetime(2026, 4, 1, 0, 5, tzinfo=KOLKATA), tick=False):
+        demo_ai.seed(household=household, members=[admin_user, member_user])
+        demo_ai.seed(household=household, members=[admin_user, member_user])  # again: nothing new
+        calls = UsageRecord.objects.filter(household=household)
+        assert calls.count() == sum(2 + d % 3 for d in range(demo_ai.DAYS))
+        assert max(calls.values_list("created_at", flat=True)) <= timezone.now()
+        client = client_for(member_user)
+        page = client.get(URL)
+        assert page.context["totals"].calls == 2 and page.context["tree"][0].spent > 0
+        assert Budget.objects.filter(measure="ai_usage").count() == 5
