@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 
 from budgets.models import AIReservation, Budget
 from expenses.models import Expense, ExpenseStatus
@@ -294,6 +295,13 @@ def list_filter(status: BudgetStatus, segment: str = "", by_id: dict | None = No
     return ExpenseFilter(
         start=status.period.start, end=status.period.end, status=statuses.get(segment, ""), **dims
     )
+
+
+def items_link(status: BudgetStatus) -> str:
+    """Where a budget's figure leads: the expense list it counts, or an AI budget's calls."""
+    if status.budget.is_ai:
+        return f"{reverse('ai_usage')}?{usage_filter(status).query()}"
+    return list_filter(status, by_id=status.by_id).link()
 
 
 def expenses_url_params(status: BudgetStatus, segment: str = "") -> str:

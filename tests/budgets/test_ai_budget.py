@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from budgets import ai
 from budgets.models import AIReservation, Budget, BudgetAlert
-from budgets.selectors import ai_reservation_books, budget_tree, statuses
+from budgets.selectors import ai_reservation_books, budget_tree, items_link, statuses
 from budgets.services import budget_create, budget_update
 from budgets.tasks import ai_reservations_expire
 from households.management.commands.setup_schedules import schedules
@@ -361,6 +361,8 @@ def test_an_ai_meter_renders_with_links_to_its_calls(world, admin_client):
     assert f"/budgets/ai/usage/?month={month}&amp;member={member.pk}" in page
     detail = admin_client.get(f"/budgets/{ravi.pk}/").content.decode()
     assert "All the AI calls this budget counts" in detail and "calls by Ravi" in detail
+    status = next(s for s in budget_tree(household=household, on=household.today()) if s.budget.pk == ravi.pk)
+    assert items_link(status) == f"/budgets/ai/usage/?month={month}&member={member.pk}"  # the analysis chat's
     items = admin_client.get(f"/budgets/{ravi.pk}/items/?segment=paid").content.decode()
     assert "₹3.00" in items and "gpt-4o-mini" in items
     assert admin_client.get(f"/budgets/{ravi.pk}/items/?segment=planned").status_code == 200
