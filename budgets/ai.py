@@ -118,10 +118,10 @@ class BudgetGuard:
     """The ``llmsettings.spend.SpendGuard`` of the household's AI budgets."""
 
     def reserve(self, *, household: Household, user, task: str, amount: Decimal) -> Hold:
-        now = timezone.now()
         refused = None
         with transaction.atomic():
             budgets = _locked_ai_budgets(household.pk)
+            now = timezone.now()  # after the wait for the lock
             reservations_expire(household=household, now=now)
             on = household.today()
             path = call_path(budgets, user_id=getattr(user, "pk", None), task=task, on=on)
