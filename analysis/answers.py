@@ -31,7 +31,7 @@ from analysis.intents import (
 )
 from analysis.models import Question
 from budgets.models import Budget
-from budgets.selectors import BudgetStatus, list_filter
+from budgets.selectors import BudgetStatus, items_link
 from expenses.models import Category, Expense, ExpenseStatus
 from expenses.selectors import ExpenseFilter
 from households.models import Household, User
@@ -380,7 +380,7 @@ def _budget_row(ask: Ask, status: BudgetStatus) -> Row:
         status.used,
         Decimal(status.percent),
         note=f"of {ask.money(status.total)}" + (f", {ask.money(status.over)} over" if status.is_over else ""),
-        href=list_filter(status, by_id=status.by_id).link(),
+        href=items_link(status),
     )
 
 
@@ -400,7 +400,7 @@ def budget_status(ask: Ask) -> Answer:
             caption=f"Inside {status.budget.name}",
             amount_heading="Spent and planned",
             percent_heading="Used",
-            link=list_filter(status, by_id=status.by_id).link(),
+            link=items_link(status),
         )
     roots = [s for s in statuses if s.depth == 0]
     if not roots:

@@ -8,8 +8,14 @@ from simple_history.models import HistoricalRecords
 from expenses.models import Occasion, Recipient
 from households.models import HouseholdOwned
 from households.money import DECIMAL_PLACES, MAX_DIGITS, TOTAL_MAX_DIGITS
+from llmsettings.models import Task, UsageRecord
 
 DEFAULT_THRESHOLDS = [50, 75, 90, 100]
+# The tasks an AI budget can be limited to (a connection test counts only towards a budget for any task).
+AI_TASKS = [
+    (Task.CHAT.value, "Chat: reading messages"),
+    (Task.ANALYSIS.value, "Analysis: answering questions"),
+]
 
 
 def default_thresholds() -> list[int]:
@@ -58,6 +64,8 @@ class Budget(HouseholdOwned):
     occasion = models.ForeignKey(
         Occasion, on_delete=models.PROTECT, null=True, blank=True, related_name="budgets"
     )
+    # An AI budget's own filter: the calls made for one task (with `member`: by one person).
+    ai_task = models.CharField(max_length=10, choices=AI_TASKS, blank=True)
     thresholds = models.JSONField(default=default_thresholds, blank=True)
     position = models.PositiveIntegerField(default=0)
 
@@ -84,7 +92,11 @@ class Budget(HouseholdOwned):
 
     @property
     def has_filters(self) -> bool:
-        return any([self.category_id, self.member_id, self.recipient_id, self.occasion_id])
+        return any([self.category_id, self.member_id, self.recipient_id, self.occasion_id, self.ai_task])
+
+    @property
+    def is_ai(self) -> bool:
+        return self.measure == self.Measure.AI_USAGE
 
 
 class BudgetAlert(HouseholdOwned):
@@ -119,3 +131,41 @@ class BudgetAlert(HouseholdOwned):
 
     def __str__(self) -> str:
         return f"{self.budget or self.budget_name} reached {self.threshold}%"
+
+
+class AIReservation(HouseholdOwned):
+    """The most a paid provider call may cost, held against the household's AI budgets while the
+    call runs (``budgets.ai``).
+
+    Active, it counts on every AI budget whose filters match its user and task, until it expires;
+    settled, the call's UsageRecord carries the real cost and the reservation counts no more;
+    expired, the call never reported back (a crash) and it stopped counting at `expires_at`. Every
+    reservation is in exactly one of the three states, so what was reserved is what was settled,
+    expired or is still active.
+    """
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SETTLED = "settled", "Settled"
+        EXPIRED = "expired", "Expired"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    task = models.CharField(max_length=10, choices=Task.choices)
+    amount = models.DecimalField(max_digits=TOTAL_MAX_DIGITS, decimal_places=6)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.ACTIVE)
+    cost = models.DecimalField(max_digits=TOTAL_MAX_DIGITS, decimal_places=6, null=True, blank=True)
+    expires_at = models.DateTimeField()
+    settled_at = models.DateTimeField(null=True, blank=True)
+    usage_record = models.ForeignKey(
+        UsageRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="reservation_amount_not_negative"),
+        ]
+        indexes = [models.Index(fields=["household", "state", "expires_at"], name="reservation_active")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} for {self.task} ({self.state})"

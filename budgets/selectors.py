@@ -3,20 +3,27 @@
 One aggregate query computes spent and planned for a whole page of budgets, whatever the number
 of expenses. A child budget counts only what its ancestors count too (their filters and period),
 so children always roll up into their parent's meter.
+
+An AI budget (`measure` ai_usage) counts the cost of the household's provider calls instead, from
+their UsageRecords (``llmsettings.selectors.usage_sums``: one more query for all of them), filtered
+by the person who made the call (`member`) and its task (`ai_task`); nothing is ever planned.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
 
-from budgets.models import Budget
+from budgets.models import AIReservation, Budget
 from expenses.models import Expense, ExpenseStatus
 from expenses.selectors import ExpenseFilter
 from households.models import Household
 from households.money import ZERO
-from households.periods import Period, month_period, year_period
+from households.periods import MAX_DATE, MIN_DATE, Period, month_period, year_period
+from llmsettings.models import UsageRecord
+from llmsettings.selectors import COST_ZERO, UsageFilter, created_between, usage_sums
 
 HUNDRED = Decimal("100")
 
@@ -61,17 +68,40 @@ def own_q(budget: Budget) -> Q:
     return q
 
 
-def counted_q(budget: Budget, by_id: dict) -> Q:
-    """The expenses a budget counts: its own filters and every ancestor's."""
-    q = own_q(budget)
-    parent_id = budget.parent_id
-    seen = {budget.pk}
-    while parent_id and parent_id in by_id and parent_id not in seen:
-        seen.add(parent_id)
-        parent = by_id[parent_id]
-        q &= own_q(parent)
-        parent_id = parent.parent_id
+def ai_own_q(budget: Budget) -> Q:
+    """An AI budget's own filters, on a UsageRecord or an AIReservation (both have user and task)."""
+    q = Q()
+    if budget.member_id:
+        q &= Q(user_id=budget.member_id)
+    if budget.ai_task:
+        q &= Q(task=budget.ai_task)
     return q
+
+
+def lineage(budget: Budget, by_id: dict) -> list[Budget]:
+    """The budget and its ancestors, nearest first (a broken or cyclic chain just ends)."""
+    chain, seen = [budget], {budget.pk}
+    while chain[-1].parent_id and chain[-1].parent_id in by_id and chain[-1].parent_id not in seen:
+        seen.add(chain[-1].parent_id)
+        chain.append(by_id[chain[-1].parent_id])
+    return chain
+
+
+def counted_q(budget: Budget, by_id: dict) -> Q:
+    """What a budget counts: its own filters and every ancestor's (expenses, or AI calls)."""
+    own = ai_own_q if budget.is_ai else own_q
+    q = Q()
+    for each in lineage(budget, by_id):
+        q &= own(each)
+    return q
+
+
+def ai_counts_call(budget: Budget, by_id: dict, *, user_id, task: str) -> bool:
+    """Whether a call by `user_id` for `task` counts on this AI budget (its filters and its ancestors')."""
+    return all(
+        (not b.member_id or b.member_id == user_id) and (not b.ai_task or b.ai_task == task)
+        for b in lineage(budget, by_id)
+    )
 
 
 @dataclass
@@ -178,21 +208,60 @@ def statuses(
         if all(p.end for p in spans):
             ledger = ledger.filter(date__lte=max(p.end for p in spans))
         sums = ledger.aggregate(**aggregates)
+    ai_spent = _ai_spent(household, [b for b in budgets if b.is_ai], periods, by_id)
     result = []
     index_of = {b.pk: i for i, b in enumerate(expense_budgets)}
     for budget in budgets:
-        i = index_of.get(budget.pk)
-        spent = (sums.get(f"p{i}") if i is not None else None) or ZERO
-        planned = (sums.get(f"l{i}") if i is not None else None) or ZERO
+        if budget.is_ai:
+            spent, planned = ai_spent[budget.pk], ZERO
+        else:
+            i = index_of.get(budget.pk)
+            spent = (sums.get(f"p{i}") if i is not None else None) or ZERO
+            planned = (sums.get(f"l{i}") if i is not None else None) or ZERO
         result.append(BudgetStatus(budget, periods[budget.pk], budget.amount, spent, planned, by_id=by_id))
     return result
 
 
-def budget_tree(*, household: Household, on: date) -> list[BudgetStatus]:
-    """Every budget of the household as a depth-first list (parents before children, with depth)."""
-    budgets = list(
-        Budget.objects.for_household(household).select_related("category", "member", "recipient", "occasion")
+def ai_scope(household: Household, budget: Budget, period: Period, by_id: dict) -> Q:
+    """The calls (or reservations) an AI budget counts in `period`."""
+    return counted_q(budget, by_id) & created_between(household, period.start, period.end)
+
+
+def _ai_spent(household: Household, budgets: list[Budget], periods: dict, by_id: dict) -> dict:
+    """What the AI budgets' calls cost in their periods: one query over the UsageRecords."""
+    if not budgets:
+        return {}
+    spans = [periods[b.pk] for b in budgets]
+    start = min(p.start for p in spans) if all(p.start for p in spans) else None
+    end = max(p.end for p in spans) if all(p.end for p in spans) else None
+    sums = usage_sums(
+        household=household,
+        scopes={str(b.pk): ai_scope(household, b, periods[b.pk], by_id) for b in budgets},
+        within=created_between(household, start, end),
     )
+    return {b.pk: sums[str(b.pk)] for b in budgets}
+
+
+def usage_filter(status: BudgetStatus) -> UsageFilter:
+    """The usage page's filter for the calls behind an AI budget's meter: its period, and its own
+    member and task, else its ancestors' (what `counted_q` counts)."""
+    member, task = "", ""
+    for budget in reversed(lineage(status.budget, status.by_id)):  # the budget's own filter wins
+        member = str(budget.member_id) if budget.member_id else member
+        task = budget.ai_task or task
+    # An open end is the whole accepted range (the usage page's default is this month).
+    return UsageFilter(
+        start=status.period.start or MIN_DATE, end=status.period.end or MAX_DATE, member=member, task=task
+    )
+
+
+def budget_tree(*, household: Household, on: date, measure: str | None = None) -> list[BudgetStatus]:
+    """Every budget of the household (or those of one `measure`: an AI tree holds AI budgets only)
+    as a depth-first list (parents before children, with depth)."""
+    budgets = Budget.objects.for_household(household).select_related(
+        "category", "member", "recipient", "occasion"
+    )
+    budgets = list(budgets.filter(measure=measure) if measure else budgets)
     by_status = {s.budget.pk: s for s in statuses(household=household, budgets=budgets, on=on)}
     roots = []
     for s in by_status.values():
@@ -228,13 +297,28 @@ def list_filter(status: BudgetStatus, segment: str = "", by_id: dict | None = No
     )
 
 
+def items_link(status: BudgetStatus) -> str:
+    """Where a budget's figure leads: the expense list it counts, or an AI budget's calls."""
+    if status.budget.is_ai:
+        return f"{reverse('ai_usage')}?{usage_filter(status).query()}"
+    return list_filter(status, by_id=status.by_id).link()
+
+
 def expenses_url_params(status: BudgetStatus, segment: str = "") -> str:
     """The expense list's query string behind a meter's segment."""
     return list_filter(status, segment, status.by_id).query()
 
 
 def segment_items(*, household: Household, status: BudgetStatus, segment: str, by_id: dict, limit: int = 5):
-    """The largest items behind one segment of a meter (spent or planned)."""
+    """The largest items behind one segment of a meter (spent or planned): expenses, or an AI
+    budget's dearest calls (nothing of which is ever planned)."""
+    if status.budget.is_ai:
+        if segment == "planned":
+            return UsageRecord.objects.none()
+        calls = UsageRecord.objects.for_household(household).filter(
+            ai_scope(household, status.budget, status.period, by_id)
+        )
+        return calls.select_related("user").order_by("-cost", "-created_at")[:limit]
     qs = (
         Expense.objects.for_household(household)
         .alive()
@@ -288,7 +372,7 @@ def _specificity(budget: Budget, by_id: dict) -> int:
     return count
 
 
-def _in_period(period: Period, day: date) -> bool:
+def in_period(period: Period, day: date) -> bool:
     return (period.start is None or day >= period.start) and (period.end is None or day <= period.end)
 
 
@@ -303,7 +387,7 @@ def budget_context(*, household: Household, amount, category, member, occasion, 
         b
         for b in budgets
         if _would_count(b, by_id, category=category, member=member, occasion=occasion, recipient=recipient)
-        and _in_period(period_of(b, on, by_id), on)
+        and in_period(period_of(b, on, by_id), on)
     ]
     rows = []
     for status in statuses(household=household, budgets=matching, on=on, all_budgets=budgets):
@@ -314,3 +398,20 @@ def budget_context(*, household: Household, amount, category, member, occasion, 
         key=lambda row: (-counted_q(row.status.budget, by_id).children.__len__(), row.status.budget.name)
     )
     return rows
+
+
+def ai_reservation_books(*, household: Household) -> dict:
+    """What the household's AI calls reserved, and where it went: settled, expired, still active
+    (amounts and counts, one query). reserved = settled + expired + active, always."""
+    states = AIReservation.State
+    found = (
+        AIReservation.objects.for_household(household)
+        .order_by()
+        .aggregate(
+            reserved=Sum("amount"),
+            reservations=Count("id"),
+            **{state: Sum("amount", filter=Q(state=state)) for state in states.values},
+            **{f"{state}_count": Count("id", filter=Q(state=state)) for state in states.values},
+        )
+    )
+    return {key: value if value is not None else COST_ZERO for key, value in found.items()}

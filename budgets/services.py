@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from simple_history.utils import bulk_update_with_history
 
-from budgets.models import Budget, BudgetAlert
+from budgets.models import AI_TASKS, Budget, BudgetAlert
 from budgets.selectors import statuses
 from expenses.models import Recipient
 from expenses.services import check_amount
@@ -21,6 +22,8 @@ from households.models import Household, Membership, Role, User
 from households.money import format_money
 
 logger = logging.getLogger(__name__)
+CENT = Decimal("0.01")
+WIDE = Context(prec=60)
 
 
 def _check_owned(household: Household, **objects) -> None:
@@ -41,6 +44,41 @@ def _check_thresholds(thresholds) -> list[int]:
     return values
 
 
+EXPENSE_FILTERS = ("category", "recipient", "occasion")
+NOT_FOR_AI = "An AI usage budget counts provider calls, not expenses: leave this empty."
+
+
+def _check_measure(budget: Budget, fields: dict) -> None:
+    """What a budget counts decides which filters it may have, and where it may sit: an AI budget
+    filters by member and task only, and an AI tree holds AI budgets only."""
+    parent = fields.get("parent", budget.parent if budget.parent_id else None)
+    measure = fields.get("measure") or budget.measure
+    if parent is not None and parent.is_ai:
+        measure = Budget.Measure.AI_USAGE  # a sub-budget counts what its parent counts
+    elif parent is not None and measure == Budget.Measure.AI_USAGE:
+        raise ValidationError({"parent": "An AI usage budget can sit only inside another AI usage budget."})
+    if measure not in Budget.Measure.values:
+        raise ValidationError({"measure": "Choose expenses or AI usage cost."})
+    if budget.pk and measure != budget.measure and Budget.objects.filter(parent_id=budget.pk).exists():
+        has_children = "This budget has sub-budgets: what it counts can't change. Move or delete them first."
+        raise ValidationError({"measure": has_children})
+    if measure == Budget.Measure.AI_USAGE:
+        errors = {
+            name: NOT_FOR_AI
+            for name in EXPENSE_FILTERS
+            if fields.get(name, getattr(budget, name) if budget.pk else None) is not None
+        }
+        if errors:
+            raise ValidationError(errors)
+        task = fields.get("ai_task", budget.ai_task) or ""
+        if task and task not in {value for value, _ in AI_TASKS}:
+            raise ValidationError({"ai_task": "Choose chat, analysis, or any task."})
+        fields["ai_task"] = task
+    elif fields.get("ai_task", budget.ai_task):
+        raise ValidationError({"ai_task": "Only an AI usage budget counts calls by task: leave this empty."})
+    fields["measure"] = measure
+
+
 def _apply(household: Household, budget: Budget, fields: dict) -> None:
     parent = fields.get("parent")
     _check_owned(
@@ -58,6 +96,7 @@ def _apply(household: Household, budget: Budget, fields: dict) -> None:
     ):
         raise ValidationError({"member": "Pick a member of this household."})
     fields["amount"] = check_amount(fields.get("amount"), allow_zero=True)
+    _check_measure(budget, fields)
     if budget.pk and parent is not None:
         ancestor = parent
         while ancestor is not None:
@@ -72,7 +111,6 @@ def _apply(household: Household, budget: Budget, fields: dict) -> None:
     budget.thresholds = _check_thresholds(budget.thresholds)
     if parent is not None:  # a child takes its parent's period
         budget.period, budget.start_date, budget.end_date = parent.period, parent.start_date, parent.end_date
-        budget.measure = parent.measure if parent.measure == Budget.Measure.AI_USAGE else budget.measure
     elif budget.period != Budget.Period.ONCE:
         budget.start_date = budget.end_date = None
     budget.full_clean(exclude=["household"], validate_constraints=False)
@@ -144,16 +182,19 @@ def _period_key(status) -> date:
     return status.period.start or status.budget.created_at.date()
 
 
-def alerts_check(*, household: Household, dates) -> list[BudgetAlert]:
+def alerts_check(*, household: Household, dates, measure: str = Budget.Measure.EXPENSES) -> list[BudgetAlert]:
     """Raise one alert per budget whose use crossed a threshold in the periods of `dates`: at the
     highest threshold it has reached, and only above what the period has already raised (one
     expense that takes a budget past 50 % and 75 % raises "75 %", once; falling back under and
     crossing again raises nothing new).
 
+    `measure` says which budgets: the expense budgets after a ledger write, the AI budgets after
+    a provider call was settled (``budgets.ai``).
+
     Each (budget, period, threshold) is raised once, however concurrently: the unique constraint
     decides, and a losing insert is simply skipped.
     """
-    budgets = list(Budget.objects.for_household(household).filter(measure=Budget.Measure.EXPENSES))
+    budgets = list(Budget.objects.for_household(household).filter(measure=measure))
     if not budgets:
         return []
     raised = []
@@ -184,7 +225,8 @@ def alerts_check(*, household: Household, dates) -> list[BudgetAlert]:
                         budget=status.budget,
                         period_start=period_start,
                         threshold=threshold,
-                        defaults={"used": status.used},
+                        # An AI budget's use is in millionths: kept to the cent, as alerts are.
+                        defaults={"used": status.used.quantize(CENT, rounding=ROUND_HALF_UP, context=WIDE)},
                     )
             except IntegrityError:
                 continue

@@ -1,7 +1,7 @@
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -47,9 +47,25 @@ def _budget_fields(cleaned: dict) -> dict:
             "member",
             "recipient",
             "occasion",
+            "measure",
+            "ai_task",
             "thresholds",
         ]
     }
+
+
+AI_ADMIN_ONLY = (
+    "Only an admin of this household can set an AI budget (as only an admin manages the provider keys)."
+)
+
+
+def _may_write(request, form: BudgetForm, budget: Budget | None = None) -> bool:
+    """An AI budget limits what the household's provider key spends: only an admin sets one."""
+    ai = form.cleaned_data.get("measure") == Budget.Measure.AI_USAGE or (budget is not None and budget.is_ai)
+    if ai and not request.membership.is_admin:
+        form.add_error("measure", AI_ADMIN_ONLY)
+        return False
+    return True
 
 
 def _month_nav(on: date) -> dict:
@@ -77,8 +93,10 @@ def budget_new(request):
         initial["parent"] = (
             Budget.objects.for_household(request.household).filter(pk=pk).first() if pk else None
         )
+    if request.GET.get("measure") == Budget.Measure.AI_USAGE:
+        initial["measure"] = Budget.Measure.AI_USAGE
     form = BudgetForm(request.POST or None, household=request.household, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _may_write(request, form):
         try:
             budget = services.budget_create(
                 household=request.household, user=request.user, **_budget_fields(form.cleaned_data)
@@ -145,9 +163,11 @@ def budget_edit(request, pk):
         "member": budget.member_id,
         "recipient": budget.recipient_id,
         "occasion": budget.occasion_id,
+        "measure": budget.measure,
+        "ai_task": budget.ai_task,
     }
     form = BudgetForm(request.POST or None, household=request.household, exclude=budget, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _may_write(request, form, budget):
         try:
             budget = services.budget_update(
                 household=request.household,
@@ -167,6 +187,8 @@ def budget_edit(request, pk):
 @require_POST
 def budget_delete(request, pk):
     budget = _get_budget(request, pk)
+    if budget.is_ai and not request.membership.is_admin:
+        raise PermissionDenied(AI_ADMIN_ONLY)
     moved = services.budget_delete(household=request.household, user=request.user, budget=budget)
     note = ""
     if moved:

@@ -41,12 +41,12 @@ EXPORT_COLUMNS = [
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _text_cell(value: str) -> str:
+def text_cell(value: str) -> str:
     return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 
 def untext_cell(value: str) -> str:
-    """Undo _text_cell, so a file Hearth exported imports as what it was."""
+    """Undo text_cell, so a file Hearth exported imports as what it was."""
     if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
         return value[1:]
     return value
@@ -55,13 +55,13 @@ def untext_cell(value: str) -> str:
 def export_row(expense: Expense) -> list[str]:
     return [
         expense.date.isoformat(),
-        _text_cell(expense.description),
-        _text_cell(expense.category.name),
+        text_cell(expense.description),
+        text_cell(expense.category.name),
         f"{expense.amount.quantize(Decimal('0.01')):f}",
         expense.currency,
         expense.status,
         expense.due_date.isoformat() if expense.due_date else "",
-        _text_cell(expense.paid_by.name) if expense.paid_by else "",
+        text_cell(expense.paid_by.name) if expense.paid_by else "",
         expense.source,
         str(expense.pk),
     ]

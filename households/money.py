@@ -167,8 +167,11 @@ def proposed_amount(value: Decimal | None) -> tuple[Decimal | None, list[str]]:
     return value, []
 
 
-def format_money(amount, household, *, currency: str | None = None) -> str:
-    """An amount in the household's currency and locale: ₹1,20,000.00 for an en_IN household."""
+def format_money(amount, household, *, currency: str | None = None, exact: bool = False) -> str:
+    """An amount in the household's currency and locale: ₹1,20,000.00 for an en_IN household.
+
+    `exact` keeps the digits past the currency's own (₹0.0361 for what one AI call cost, ₹13.20
+    per million tokens): for prices and costs that are fractions of the smallest coin."""
     from babel.numbers import format_currency  # here, so reading amounts needs the standard library only
 
     if amount is None:
@@ -176,4 +179,10 @@ def format_money(amount, household, *, currency: str | None = None) -> str:
     # Babel rounds in the current decimal context: give it room for any sum of legal amounts
     # (a total of 10^25 with three decimal places has more digits than the default 28).
     with localcontext(prec=60):
-        return format_currency(Decimal(amount), currency or household.currency, locale=household.locale)
+        amount = Decimal(amount)
+        if exact and amount.is_finite():
+            # 13.200000 → 13.2 (Babel then pads to the currency's digits); never an exponent.
+            amount = amount.quantize(Decimal(1)) if amount == amount.to_integral() else amount.normalize()
+        return format_currency(
+            amount, currency or household.currency, locale=household.locale, decimal_quantization=not exact
+        )

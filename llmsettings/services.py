@@ -1,18 +1,19 @@
 """Reading a chat message with the household's provider, builtin when it has none or it fails;
-saving the household's provider settings."""
+saving the household's provider settings; the household's own model prices."""
 
 from __future__ import annotations
 
 import json
+from decimal import Context, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from households.access import ADMIN_ONLY
 from households.models import Household, Membership, Role, User
 from llmsettings import crypto
 from llmsettings.calls import call, fallback_notice, provider_for
-from llmsettings.models import Provider, ProviderSettings, Task
+from llmsettings.models import ModelPrice, Provider, ProviderSettings, Task
 from llmsettings.parser import ParseContext
 from llmsettings.providers import BuiltinProvider, ParseResult
 from llmsettings.providers.llm import LLMProvider
@@ -20,6 +21,8 @@ from llmsettings.validation import SettingsData, last_four, settings_problems
 
 RAW_KEPT = 20_000  # characters of a provider's unusable answer kept in ParseLog
 FRAMING = "x" * 2000  # room for the instructions around a message, in an estimate
+PRICED_PROVIDERS = (Provider.OPENAI, Provider.GEMINI, Provider.COMPATIBLE)  # builtin is always free
+_WIDE = Context(prec=60)
 
 
 def _prompt_size_text(provider, text: str, context: ParseContext) -> str:
@@ -123,3 +126,82 @@ def provider_settings_save(*, household: Household, user: User, data: SettingsDa
     stored._change_reason = reason or None
     stored.save()
     return stored
+
+
+# ---------------------------------------------------------------- the price table
+
+PRICE_PLACES = Decimal("0.0001")
+PRICE_MAX = Decimal("99999999.9999")  # what the price columns hold (12 digits, 4 after the point)
+PRICE_MESSAGES = {
+    "invalid": "Write the price as a number, like 0.15 (0 for a model that costs nothing).",
+    "negative": "A price can't be negative: write 0 for a model that costs nothing, like a local server.",
+    "too_large": "That price is too large: the most is 99,999,999.9999 per million tokens.",
+    "too_precise": "Give the price with at most 4 decimal places.",
+}
+
+
+def price_problem(value) -> str | None:
+    """What is wrong with a price per million tokens (a Decimal), or None."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return PRICE_MESSAGES["invalid"]
+    if value < 0:
+        return PRICE_MESSAGES["negative"]
+    if value > PRICE_MAX:
+        return PRICE_MESSAGES["too_large"]
+    if value.quantize(PRICE_PLACES, context=_WIDE) != value:
+        return PRICE_MESSAGES["too_precise"]
+    return None
+
+
+@transaction.atomic
+def model_price_set(
+    *,
+    household,
+    user,
+    provider: str,
+    model: str,
+    input_per_million: Decimal,
+    output_per_million: Decimal,
+) -> ModelPrice:
+    """The household's own price for a model (replacing the default, or its earlier price)."""
+    model = " ".join(str(model or "").split())
+    errors = {}
+    if provider not in PRICED_PROVIDERS:
+        errors["provider"] = "Choose OpenAI, Gemini or an OpenAI-compatible server."
+    if not model:
+        errors["model"] = "Name the model, as the provider spells it (gpt-4o-mini)."
+    elif len(model) > ModelPrice._meta.get_field("model").max_length:
+        errors["model"] = "A model name has at most 120 characters."
+    for name, value in (("input_per_million", input_per_million), ("output_per_million", output_per_million)):
+        if problem := price_problem(value):
+            errors[name] = problem
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "input_per_million": input_per_million.quantize(PRICE_PLACES),
+        "output_per_million": output_per_million.quantize(PRICE_PLACES),
+    }
+    found = ModelPrice.objects.select_for_update().filter(household=household, provider=provider, model=model)
+    price = found.first()
+    if price is None:
+        price = ModelPrice(household=household, provider=provider, model=model, **values)
+        price._history_user = user
+        try:
+            with transaction.atomic():  # another admin may be pricing the same model at this moment
+                price.save()
+            return price
+        except IntegrityError:
+            price = found.get()
+    for name, value in values.items():
+        setattr(price, name, value)
+    price._history_user = user
+    price.save()
+    return price
+
+
+@transaction.atomic
+def model_price_delete(*, household, user, price: ModelPrice) -> None:
+    """Back to the default price for this model."""
+    price = ModelPrice.objects.select_for_update().get(pk=price.pk, household=household)
+    price._history_user = user
+    price.delete()

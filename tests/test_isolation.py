@@ -37,6 +37,7 @@ from expenses.models import (
     Source,
 )
 from households.models import Household, Role
+from llmsettings.models import ModelPrice
 from tests.factories import DraftFactory, ExpenseFactory, MembershipFactory
 
 # ---------------------------------------------------------------------------------------------
@@ -184,6 +185,17 @@ def build_recipient(household_a: Household) -> dict:
     return {"pk": Recipient.objects.create(household=household_a, name="Target").pk}
 
 
+def build_model_price(household_a: Household) -> dict:
+    price = ModelPrice.objects.create(
+        household=household_a,
+        provider="openai",
+        model="gpt-4o-mini",
+        input_per_million=Decimal("13.2"),
+        output_per_million=Decimal("52.8"),
+    )
+    return {"pk": price.pk}
+
+
 BUILDERS = {
     # households
     "member_role": build_membership,
@@ -219,6 +231,7 @@ BUILDERS = {
     "occasion_item_move": build_occasion_item,
     "occasion_wedding_template": build_occasion,
     "recipient_edit": build_recipient,
+    "ai_price_delete": build_model_price,
 }
 
 

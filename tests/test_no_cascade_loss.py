@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from budgets.models import Budget, BudgetAlert
+from budgets.models import AIReservation, Budget, BudgetAlert
 from budgets.selectors import statuses
 from expenses.models import (
     Category,
@@ -35,6 +35,7 @@ from expenses.models import (
 from expenses.services import trash_purge
 from households.models import Household, HouseholdOwned, Membership, User
 from households.services import account_delete
+from llmsettings.models import UsageRecord
 from tests.conftest import client_for
 
 PROJECT_APPS = ("households", "expenses", "budgets", "analysis", "llmsettings")
@@ -189,6 +190,20 @@ def world(household, admin_user, member_user):
     from analysis.models import Question
     from llmsettings.models import ParseLog, UsageRecord
 
+    call = UsageRecord.objects.create(
+        household=household, user=ravi, provider="openai", model="gpt-4o-mini", task="chat", cost="0.01"
+    )
+    reservation = AIReservation.objects.create(
+        household=household,
+        user=ravi,
+        task="chat",
+        amount=Decimal("0.02"),
+        expires_at=timezone.now(),
+        state=AIReservation.State.SETTLED,
+        cost=Decimal("0.01"),
+        usage_record=call,
+    )
+
     rows = {
         Membership: Membership.objects.get(user=ravi),
         Category: dining,
@@ -203,9 +218,8 @@ def world(household, admin_user, member_user):
         BudgetAlert: alert,
         Question: Question.objects.create(household=household, author=ravi, text="how much?"),
         ParseLog: ParseLog.objects.create(household=household, user=ravi, provider="builtin", input_text="x"),
-        UsageRecord: UsageRecord.objects.create(
-            household=household, user=ravi, provider="openai", task="chat"
-        ),
+        UsageRecord: call,
+        AIReservation: reservation,
     }
     return rows
 
@@ -278,6 +292,7 @@ REMOVALS = {
     Recipient: [admin_delete],  # no delete on the recipients page
     ChatMessage: [admin_delete],  # the chat offers no delete
     ImportBatch: [admin_delete],  # nor the import page
+    UsageRecord: [admin_delete],  # nor the AI usage page: a call's record is the household's books
 }
 
 

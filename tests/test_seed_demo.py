@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from budgets.models import Budget, BudgetAlert
 from expenses.models import (
@@ -17,6 +18,7 @@ from expenses.models import (
     RecurringRule,
 )
 from households.models import Household, User
+from llmsettings.models import UsageRecord
 
 # Real commits, so the demo's on-commit events and mails run when they would in `make run`.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,6 +37,20 @@ def test_demo_household_is_lived_in_and_seeding_twice_changes_nothing(client):
     household = Household.objects.get()
     today = household.today()
     expenses = Expense.objects.for_household(household)
+    # An AI budget tree (a monthly limit, a child per member and per task) and a month of calls.
+    ai = Budget.objects.filter(measure=Budget.Measure.AI_USAGE)
+    root = ai.get(parent__isnull=True)
+    assert root.period == Budget.Period.MONTHLY
+    assert ai.filter(parent=root, member__isnull=False).count() == 2
+    assert set(ai.filter(parent=root).exclude(ai_task="").values_list("ai_task", flat=True)) == {
+        "chat",
+        "analysis",
+    }
+    calls = UsageRecord.objects.filter(household=household)
+    days = {
+        timezone.localtime(c, household.tzinfo).date() for c in calls.values_list("created_at", flat=True)
+    }
+    assert len(days) >= 28 and calls.count() >= 2 * len(days) and calls.filter(cost__gt=0).exists()
     counts = {
         "expenses": expenses.count(),
         "drafts": ExpenseDraft.objects.filter(state=DraftState.PENDING).count(),
@@ -42,6 +58,7 @@ def test_demo_household_is_lived_in_and_seeding_twice_changes_nothing(client):
         "budgets": Budget.objects.count(),
         "occasions": Occasion.objects.count(),
         "recipients": Recipient.objects.count(),
+        "calls": calls.count(),
     }
     months = {(e.date.year, e.date.month) for e in expenses.filter(status=ExpenseStatus.PAID)}
     assert len(months) >= 6  # six months of history, this one included
@@ -61,6 +78,7 @@ def test_demo_household_is_lived_in_and_seeding_twice_changes_nothing(client):
         "budgets": Budget.objects.count(),
         "occasions": Occasion.objects.count(),
         "recipients": Recipient.objects.count(),
+        "calls": calls.count(),
     }
     # Through the login form (the sign-in throttle wants a real request, as a person's sign-in has).
     signed_in = client.post(
@@ -68,3 +86,5 @@ def test_demo_household_is_lived_in_and_seeding_twice_changes_nothing(client):
     )
     assert signed_in.status_code == 302
     assert client.get("/").status_code == 200
+    page = client.get("/budgets/ai/usage/")
+    assert page.status_code == 200 and page.context["totals"].calls > 0 and page.context["tree"]

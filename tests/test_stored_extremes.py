@@ -8,8 +8,10 @@ walks it, so a new page is covered) as an admin and a viewer, full page and htmx
 may answer 500. Run on SQLite and on PostgreSQL (`DATABASE_URL=postgres://…`).
 """
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -26,6 +28,10 @@ from expenses.models import Category, DraftState, ExpenseDraft, ExpenseStatus, O
 from households.models import Role
 from households.money import MAX_AMOUNT
 from households.services import account_signup, household_join, household_update
+from llmsettings import calls as llm_calls
+from llmsettings import services as llm_services
+from llmsettings.models import UsageRecord
+from llmsettings.providers.base import Usage
 from tests.conftest import client_for
 from tests.test_isolation import BUILDERS, NOT_OBJECT_IDS, unique_routes
 
@@ -35,6 +41,20 @@ SMALLEST = Decimal("0.01")
 # Right-to-left override, combining marks, a family emoji (one grapheme, seven code points), an
 # Arabic ligature, astral letters, a zero-width space, markup and template syntax.
 ODD = "\u202eṨ̸̡̛ ﷽ 👨‍👩‍👧‍👦 <script>alert(1)</script> {{ x }} {% y %} &amp; 'q\" \u200b עברית العربية 中文 𝕳 "
+
+
+@dataclass
+class ExtremeProvider:
+    """A provider that reports the most tokens a usage record holds (and calls nobody)."""
+
+    model: str
+    paid: bool
+    name: str = "openai"
+    label: str = "OpenAI"
+
+    def parse(self):
+        most = 2**31 - 1
+        return SimpleNamespace(usage=Usage(input_tokens=most, output_tokens=most))
 
 
 def odd(length: int) -> str:
@@ -99,9 +119,38 @@ def store_extremes(household, admin, today: date) -> dict:
     budget_services.budget_create(
         household=household, user=admin, name=odd(119), amount=MAX_AMOUNT, parent=once, category=odd_category
     )
-    budget_services.budget_create(
+    ai_root = budget_services.budget_create(
         household=household, user=admin, name="AI", amount=SMALLEST, measure=Budget.Measure.AI_USAGE
     )
+    budget_services.budget_create(
+        household=household,
+        user=admin,
+        name=odd(120),
+        amount=MAX_AMOUNT,
+        parent=ai_root,
+        member=member,
+        ai_task="chat",
+    )
+    # AI calls: the dearest a price and the token counts allow, one refused by the ₹0.01 budget.
+    llm_services.model_price_set(
+        household=household,
+        user=admin,
+        provider="openai",
+        model=odd(120),
+        input_per_million=llm_services.PRICE_MAX,
+        output_per_million=llm_services.PRICE_MAX,
+    )
+    for paid in (False, True):
+        llm_calls.call(
+            ExtremeProvider(odd(120), paid),
+            household=household,
+            user=member,
+            task="chat",
+            prompt=odd(2000),
+            run=lambda p: p.parse(),
+        )
+    outcomes = dict(UsageRecord.objects.filter(household=household).values_list("outcome", "cost"))
+    assert outcomes["ok"] > 10**11 and outcomes["refused"] == 0  # the dearest call, and the refused one
 
     occasion = occasions.occasion_create(
         household=household,
@@ -298,6 +347,8 @@ QUERIES = {  # the pages' own views of the stored extremes
     "budget_items": ["", "?segment=planned", "?segment=paid"],
     "expenses_export": [""],
     "import_status": ["", "?errors=all"],
+    "ai_usage": ["", "?task=chat", "?member=none", "?start=1970-01-01&end=2099-12-31", "?month=2099-12"],
+    "ai_usage_csv": ["", "?start=1970-01-01&end=2099-12-31"],
 }
 
 

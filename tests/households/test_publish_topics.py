@@ -29,7 +29,8 @@ from django.utils import timezone
 
 from analysis import services as asv
 from budgets import services as bsv
-from budgets.models import Budget, BudgetAlert
+from budgets import tasks as btasks
+from budgets.models import AIReservation, Budget, BudgetAlert
 from budgets.occasions import services as occ
 from budgets.occasions import wedding
 from expenses import csv_format, tasks
@@ -49,6 +50,7 @@ from expenses.models import (
 from households import services as hsv
 from households.models import Membership, Role
 from llmsettings import services as lsv
+from llmsettings.models import ModelPrice
 from llmsettings.validation import SettingsData
 from tests.factories import DraftFactory, ExpenseFactory
 
@@ -86,6 +88,7 @@ NOT_WRITES = {
     "budgets.occasions.services.occasion_topic",
     # Reads a message with the household's provider; the usage record it may write is not shown live.
     "llmsettings.services.parse_message",
+    "llmsettings.services.price_problem",
 }
 
 LEDGER = {"expenses", "budgets", "dashboard"}
@@ -602,6 +605,42 @@ def _(w):
     return lambda: esv.categories_ensure(household=w.household, user=w.admin, names=["Venue", "Groceries"]), {
         w.group: {"categories"}
     }
+
+
+# ---------------------------------------------------------------- llmsettings.services, budgets.tasks
+
+
+@case(lsv.model_price_set)
+def _(w):
+    # A price changes only what later calls cost (no figure on any screen); the price page isn't live.
+    return lambda: lsv.model_price_set(
+        household=w.household,
+        user=w.admin,
+        provider="openai",
+        model="gpt-4o-mini",
+        input_per_million=Decimal("10"),
+        output_per_million=Decimal("40"),
+    ), {}
+
+
+@case(lsv.model_price_delete)
+def _(w):
+    price = ModelPrice.objects.create(
+        household=w.household, provider="openai", model="gpt-4o", input_per_million=1, output_per_million=1
+    )
+    return lambda: lsv.model_price_delete(household=w.household, user=w.admin, price=price), {}
+
+
+@case(btasks.ai_reservations_expire)
+def _(w):
+    # An expired reservation had stopped counting at its expiry: marking it changes no figure.
+    AIReservation.objects.create(
+        household=w.household,
+        task="chat",
+        amount=Decimal("1"),
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
+    return lambda: btasks.ai_reservations_expire(), {}
 
 
 # ---------------------------------------------------------------- budgets.occasions.services
