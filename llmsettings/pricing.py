@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
 from llmsettings.models import ModelPrice, Provider
-from llmsettings.providers.base import MAX_OUTPUT_TOKENS, Usage
+from llmsettings.providers.base import MAX_ATTEMPTS, MAX_OUTPUT_TOKENS, Usage
 
 MILLION = Decimal(1_000_000)
 COST_PLACES = Decimal("0.000001")
@@ -61,8 +61,10 @@ class Price:
 
     def most(self, prompt: str, max_output_tokens: int = MAX_OUTPUT_TOKENS) -> Decimal:
         """The most a call with this prompt can cost: no tokenizer yields more tokens than the
-        prompt has bytes (plus room for the provider's own framing), and output is capped."""
-        return self.cost(Usage(input_tokens=len(prompt.encode()) + 200, output_tokens=max_output_tokens))
+        prompt has bytes (plus room for the provider's own framing), output is capped, and a call
+        makes at most MAX_ATTEMPTS attempts, each of which a provider may bill."""
+        one = Usage(input_tokens=len(prompt.encode()) + 200, output_tokens=max_output_tokens)
+        return self.cost(Usage(one.input_tokens * MAX_ATTEMPTS, one.output_tokens * MAX_ATTEMPTS))
 
 
 FREE = Price(Decimal(0), Decimal(0))

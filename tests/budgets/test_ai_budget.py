@@ -24,19 +24,40 @@ from households.management.commands.setup_schedules import schedules
 from households.models import Role
 from llmsettings import calls
 from llmsettings.models import ModelPrice, Provider, Task, UsageRecord
-from llmsettings.providers.base import ProviderError, Usage
+from llmsettings.providers.base import MAX_ATTEMPTS, ProviderError, Usage
 from llmsettings.spend import SpendRefused, guards
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
 AI = Budget.Measure.AI_USAGE
-# With the price below (₹1,000 per million tokens in and out) a call whose prompt is PROMPT costs
-# at most ₹2.00 (976 prompt tokens + 1,024 output tokens), and its answer costs ₹1.50.
+# With the price below (₹1,000 per million tokens in and out) one attempt of a call whose prompt is
+# PROMPT costs at most ₹2.00 (976 prompt tokens + 1,024 output tokens), and its answer costs ₹1.50.
+# The figures here are for calls of one attempt (`one_attempt`); a call may make MAX_ATTEMPTS, and
+# `test_the_reservation_covers_every_attempt` checks that the reservation covers them all.
 PROMPT = "x" * 776
 MOST = Decimal("2.000000")
 USED = Usage(input_tokens=1000, output_tokens=500)
 COST = Decimal("1.500000")
+
+
+@pytest.fixture(autouse=True)
+def one_attempt(monkeypatch):
+    monkeypatch.setattr("llmsettings.pricing.MAX_ATTEMPTS", 1)
+
+
+def test_the_reservation_covers_every_attempt(world, monkeypatch):
+    monkeypatch.setattr("llmsettings.pricing.MAX_ATTEMPTS", MAX_ATTEMPTS)
+    household, admin, member = world
+    ai_budget(household, admin, "10")
+    seen = []
+
+    def run(provider):
+        seen.append(AIReservation.objects.get().amount)
+        return provider.parse()
+
+    calls.call(PaidProvider(), household=household, user=member, task=Task.CHAT, prompt=PROMPT, run=run)
+    assert seen == [MOST * MAX_ATTEMPTS]
 
 
 @dataclass
