@@ -5,13 +5,17 @@ drafts; whatever the provider does wrong, the member gets builtin's drafts and o
 
 from __future__ import annotations
 
+import html
 import json
 import time
 from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
+from analysis.models import Question
 from expenses.models import ChatMessage, ExpenseDraft
 from expenses.services import chat_message_post
 from households.models import Role
@@ -427,3 +431,36 @@ def test_parse_time_per_message(kind, server, household, asha, django_capture_on
         f"{warm_logged[5]:.0f} ms"
     )
     assert len(logged) == 11
+
+
+@pytest.mark.parametrize("failure", FAILURES)
+def test_no_failure_is_a_server_error_on_the_pages(
+    failure, kind, server, household, asha, django_capture_on_commit_callbacks
+):
+    """Through the chat and the analysis chat as a member uses them: every failure mode of every
+    provider answers 200 with the reason in one line, never a 500."""
+    behaviour = FAILURES[failure][0]
+    url = server.base_url
+    if behaviour == "refused":
+        url = closed_port_url("" if kind == "gemini" else "/v1")
+    else:
+        server.always(behaviour)
+    use_provider(household, kind, url, timeout=1)
+    client = Client()
+    client.force_login(asha)
+    with django_capture_on_commit_callbacks(execute=True):
+        chat = client.post(reverse("chat"), {"text": TEXT}, headers={"HX-Request": "true"})
+    question = client.post(
+        reverse("analysis"), {"question": "How much did we spend this month?"}, headers={"HX-Request": "true"}
+    )
+    message = ChatMessage.objects.get(household=household, role=ChatMessage.Role.MEMBER)
+    poll = client.get(reverse("chat_message", args=[message.pk]), headers={"HX-Request": "true"})
+    assert (chat.status_code, poll.status_code, question.status_code) == (200, 200, 200)
+    assert "Hearth is reading this message" in chat.content.decode()
+    assert "read offline instead" in poll.content.decode()
+    # The analysis chat answers from the selector whatever the provider did (an answer of the wrong
+    # shape reads as "unknown", and builtin's reading stands).
+    asked = Question.objects.get(household=household)
+    assert asked.intent == "total_by_period" and "₹" in asked.answer
+    assert asked.answer in html.unescape(question.content.decode())
+    assert UsageRecord.objects.filter(household=household, task="chat", outcome=FAILURES[failure][1]).exists()
