@@ -134,7 +134,7 @@ PRICE_PLACES = Decimal("0.0001")
 PRICE_MAX = Decimal("99999999.9999")  # what the price columns hold (12 digits, 4 after the point)
 PRICE_MESSAGES = {
     "invalid": "Write the price as a number, like 0.15 (0 for a model that costs nothing).",
-    "negative": "A price can't be negative: write 0 for a model that costs nothing, like a local server.",
+    "negative": "A price must be zero or more: write 0 for a model that costs nothing, like a local server.",
     "too_large": "That price is too large: the most is 99,999,999.9999 per million tokens.",
     "too_precise": "Give the price with at most 4 decimal places.",
 }

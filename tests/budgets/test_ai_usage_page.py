@@ -289,7 +289,7 @@ def test_an_admin_sets_a_price_and_calls_are_charged_at_it(household, admin_clie
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("-1", "can't be negative"),
+        ("-1", "must be zero or more"),
         ("99999999999", "too large"),
         ("1e999", "Write the price as a number"),
         ("NaN", "Write the price as a number"),
