@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -24,7 +24,7 @@ from budgets import selectors
 from budgets.forms import ModelPriceForm, UsageFilterForm
 from budgets.models import Budget
 from expenses.csv_format import text_cell
-from households.access import ADMIN_ONLY, admin_required, wants_fragment
+from households.access import ADMIN_ONLY, admin_required, export_refused, wants_fragment
 from households.members import household_member_ids, member_label
 from households.periods import MAX_DATE, MIN_DATE, month_end, shift_months
 from households.views import add_errors
@@ -165,17 +165,7 @@ def ai_usage_csv(request):
     household = request.household
     form = _filter_form(request)
     if not form.is_valid():
-        problems = "; ".join(
-            f"{form.fields[name].label or name}: {' '.join(errors)}"
-            if name in form.fields
-            else " ".join(errors)
-            for name, errors in form.errors.items()
-        )
-        return HttpResponse(
-            f"These filters are not valid ({problems}). Fix them on the usage page and export again.",
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        return export_refused(form, "the usage page")
     filters = _filters(request, form)
     records = usage.usage_records(household=household, filters=filters)
     household_member_ids(household)  # read now: the rows are named without a query each

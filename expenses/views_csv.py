@@ -6,7 +6,7 @@ from itertools import islice
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.handlers.asgi import ASGIRequest
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from expenses import csv_format, selectors, services
 from expenses.forms import ExpenseFilterForm
 from expenses.models import ImportBatch
-from households.access import wants_fragment
+from households.access import export_refused, wants_fragment
 from households.views import add_errors
 
 EXPORT_CHUNK = 2000
@@ -32,17 +32,7 @@ def expenses_export(request):
     household = request.household
     form = ExpenseFilterForm(request.GET, household=household)
     if not form.is_valid():
-        problems = "; ".join(
-            f"{form.fields[name].label or name}: {' '.join(errors)}"
-            if name in form.fields
-            else " ".join(errors)
-            for name, errors in form.errors.items()
-        )
-        return HttpResponse(
-            f"These filters are not valid ({problems}). Fix them on the expense list and export again.",
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        return export_refused(form, "the expense list")
     filters = selectors.ExpenseFilter.from_cleaned(form.cleaned_data)
     rows = selectors.expense_rows(selectors.expenses_matching(household=household, filters=filters))
     if isinstance(request, ASGIRequest):  # daphne: stream for real, without a thread per chunk

@@ -4,6 +4,7 @@ import uuid
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -71,3 +72,16 @@ def next_url(request, default: str, *args, **kwargs) -> str:
 def redirect_next(request, default: str, *args, **kwargs):
     """A redirect to a safe `next`, else to `default`."""
     return redirect(next_url(request, default, *args, **kwargs))
+
+
+def export_refused(form, page: str) -> HttpResponse:
+    """A CSV export whose filters don't validate: a 400 in plain words, naming each field."""
+    problems = "; ".join(
+        f"{form.fields[name].label or name}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+        for name, errors in form.errors.items()
+    )
+    return HttpResponse(
+        f"These filters are not valid ({problems}). Fix them on {page} and export again.",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
