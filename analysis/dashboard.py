@@ -1,6 +1,7 @@
 """The dashboard at /: where the money went this month, from analysis.selectors only."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -9,6 +10,7 @@ from analysis import selectors
 from expenses.models import ExpenseStatus
 from expenses.selectors import ExpenseFilter
 from households.access import wants_fragment
+from households.money import ZERO
 from households.periods import month_param, month_period
 
 
@@ -27,10 +29,27 @@ def _bars(slices, period, by: str) -> list[dict]:
         {
             "slice": s,
             "width": round(float(s.amount / top * 100), 2) if top else 0,
-            "link": _paid_in(period, **{by: s.key}),
+            # "Former members" has no filter of its own: no link, rather than one to a wider list.
+            "link": _paid_in(period, **{by: s.key}) if s.key else "",
         }
         for s in slices
     ]
+
+
+TOP_CATEGORIES = 5  # the rest behind "Show all"
+# The 12-month chart's drawing, in viewBox units: an axis column, then twelve bars on a baseline.
+AXIS_WIDTH, BAR_STEP, BAR_HEIGHT, BASELINE = 44, 26, 96, 118
+
+
+def _axis_top(amount: Decimal) -> Decimal:
+    """A round number at or above the largest bar, so the axis reads ₹0, ₹25K, ₹50K."""
+    if amount <= 0:
+        return ZERO
+    step = Decimal(10) ** (len(str(int(amount))) - 1)
+    for nice in (1, 2, 2.5, 4, 5, 10):
+        if amount <= step * Decimal(str(nice)):
+            return step * Decimal(str(nice))
+    return step * 10
 
 
 def dashboard_context(request) -> dict:
@@ -41,8 +60,10 @@ def dashboard_context(request) -> dict:
     trend = selectors.monthly_trend(
         household=household, last_month=max(month, household.today().replace(day=1))
     )
-    trend_top = max((m.amount for m in trend), default=0)
-    statuses = [s for s in selectors.budget_statuses(household=household, on=month) if s.depth <= 1]
+    trend_top = _axis_top(max((m.amount for m in trend), default=ZERO))
+    on = month if month != household.today().replace(day=1) else household.today()
+    tree = selectors.budget_statuses(household=household, on=on)
+    categories = _bars(selectors.spend_by_category(household=household, period=period), period, "category")
     return {
         "month": month,
         "period": period,
@@ -51,9 +72,9 @@ def dashboard_context(request) -> dict:
         "is_current_month": month == household.today().replace(day=1),
         "totals": selectors.total_for_period(household=household, period=period),
         "comparison": comparison,
-        "categories": _bars(
-            selectors.spend_by_category(household=household, period=period), period, "category"
-        ),
+        "categories": categories[:TOP_CATEGORIES],
+        "more_categories": categories[TOP_CATEGORIES:],
+        "all_categories": categories,
         "members": _bars(selectors.spend_by_member(household=household, period=period), period, "member"),
         "month_link": ExpenseFilter(start=period.start, end=period.end).link(),
         "overdue_link": ExpenseFilter(overdue=True).link(),
@@ -61,20 +82,27 @@ def dashboard_context(request) -> dict:
             {
                 "month": m.month,
                 "amount": m.amount,
-                "x": i * 30,
-                "h": (h := round(float(m.amount / trend_top * 115), 1) if trend_top else 0),
-                "y": round(120 - h, 1),
+                "x": AXIS_WIDTH + i * BAR_STEP,
+                "h": (h := round(float(m.amount / trend_top * BAR_HEIGHT), 1) if trend_top else 0),
+                "y": round(BASELINE - h, 1),
                 "selected": m.month == month,
                 "link": _paid_in(month_period(m.month)),
             }
             for i, m in enumerate(trend)
         ],
-        "statuses": statuses,
-        "on": month if month != household.today().replace(day=1) else household.today(),
+        "trend_ticks": [
+            {"amount": trend_top * share / 2, "y": round(BASELINE - BAR_HEIGHT * share / 2, 1)}
+            for share in (0, 1, 2)
+        ],
+        # The family's budgets; AI usage budgets have their own page (and are admins' business).
+        "roots": [s for s in tree if s.depth == 0 and not s.budget.is_ai],
+        "over_budgets": [s for s in tree if s.is_over],
+        "on": on,
+        "comparison_link": _paid_in(comparison.last_period) if comparison.last_period else "",
         "upcoming": selectors.upcoming_payments(household=household),
         "overdue": selectors.overdue_payments(household=household),
         "due": selectors.due_counts(household=household),
-        "recent": selectors.recent_expenses(household=household),
+        "recent": selectors.recent_expenses(household=household, limit=5),
         "today": household.today(),
     }
 

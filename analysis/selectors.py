@@ -16,7 +16,14 @@ from expenses.models import Expense, due_soon_q, overdue_q
 from expenses.selectors import spend_totals
 from households.models import Household, User
 from households.money import ZERO
-from households.periods import Period, month_period, previous_month, shift_months
+from households.periods import (
+    Period,
+    month_in_progress,
+    month_period,
+    previous_month,
+    same_days_month_before,
+    shift_months,
+)
 
 HUNDRED = Decimal("100")
 
@@ -134,6 +141,8 @@ class Comparison:
     last: Decimal
     this_label: str
     last_label: str
+    partial: bool = False  # a month in progress, against the same days of the month before
+    last_period: Period | None = None
 
     @property
     def change(self) -> Decimal:
@@ -159,9 +168,14 @@ def compare_periods(*, household: Household, this: Period, last: Period) -> Comp
 
 
 def month_over_month(*, household: Household, month: date) -> Comparison:
-    return compare_periods(
-        household=household, this=month_period(month), last=month_period(previous_month(month))
-    )
+    """A month against the month before. A month in progress is `partial`: what it has paid so far
+    against the same days of the month before ("by 4 Nov"), never against a whole month."""
+    this, today = month_period(month), household.today()
+    partial = month_in_progress(month, today)
+    last = same_days_month_before(today) if partial else month_period(previous_month(month))
+    comparison = compare_periods(household=household, this=this, last=last)
+    comparison.partial, comparison.last_period = partial, last
+    return comparison
 
 
 def largest_expenses(*, household: Household, period: Period, limit: int = 5):

@@ -139,6 +139,39 @@ class BudgetStatus:
         return 100 if self.used > 0 else 0
 
     @property
+    def period_words(self) -> str:
+        """How the budget's period reads beside it: "Monthly · December 2026", "1 Nov – 30 Nov 2026"."""
+        root = root_of(self.budget, self.by_id)
+        if root.period == Budget.Period.MONTHLY:
+            return f"Monthly · {self.period.label}"
+        if root.period == Budget.Period.YEARLY:
+            return f"Yearly · {self.period.label}"
+        if self.period.start is None and self.period.end is None:
+            return "No dates: counts everything it matches"
+        return self.period.label
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing set and nothing counted: a sub-budget a template made and no one filled in."""
+        return self.total == 0 and self.used == 0
+
+    def descendants(self) -> list["BudgetStatus"]:
+        """Every budget under this one, depth first (parents before their children)."""
+        found = []
+        for child in self.children:
+            found += [child, *child.descendants()]
+        return found
+
+    def filled_descendants(self) -> list["BudgetStatus"]:
+        return [s for s in self.descendants() if not s.is_empty]
+
+    def empty_descendants(self) -> list["BudgetStatus"]:
+        return [s for s in self.descendants() if s.is_empty]
+
+    def over_descendants(self) -> list["BudgetStatus"]:
+        return [s for s in self.descendants() if s.is_over]
+
+    @property
     def children_total(self) -> Decimal:
         return sum((c.total for c in self.children), ZERO)
 

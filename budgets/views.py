@@ -79,7 +79,7 @@ def _month_nav(on: date) -> dict:
 def budget_list(request):
     on = chosen_day(request)
     tree = selectors.budget_tree(household=request.household, on=on)
-    context = {"tree": tree, "on": on, **_month_nav(on)}
+    context = {"tree": tree, "roots": [s for s in tree if s.depth == 0], "on": on, **_month_nav(on)}
     if wants_fragment(request) and request.GET.get("fragment") == "tree":
         return render(request, "budgets/list.html#budget-tree", context)
     return render(request, "budgets/list.html", context)
@@ -209,7 +209,8 @@ def budget_meter(request, pk):
     status = selectors.statuses(
         household=request.household, budgets=[target], on=on, all_budgets=all_budgets
     )[0]
-    return render(request, "budgets/meter.html", {"status": status, "on": on})
+    compact = request.GET.get("compact") == "1"
+    return render(request, "budgets/meter.html", {"status": status, "on": on, "compact": compact})
 
 
 @require_GET

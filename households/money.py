@@ -29,6 +29,7 @@ __all__ = [
     "AmountError",
     "check_amount",
     "format_money",
+    "format_money_short",
     "proposed_amount",
     "read_amount",
     "to_decimal",
@@ -185,4 +186,14 @@ def format_money(amount, household, *, currency: str | None = None, exact: bool 
             amount = amount.quantize(Decimal(1)) if amount == amount.to_integral() else amount.normalize()
         return format_currency(
             amount, currency or household.currency, locale=household.locale, decimal_quantization=not exact
+        )
+
+
+def format_money_short(amount, household) -> str:
+    """An amount rounded for a chart's label, in the household's locale: ₹39.4K, ₹1.2L, $2.5M."""
+    from babel.numbers import format_compact_currency
+
+    with localcontext(prec=60):
+        return format_compact_currency(
+            Decimal(amount or 0), household.currency, locale=household.locale, fraction_digits=1
         )

@@ -49,6 +49,19 @@ def month_period(on: date) -> Period:
     return Period(on.replace(day=1), month_end(on), on.strftime("%B %Y"))
 
 
+def same_days_month_before(today: date) -> Period:
+    """The days of the month before that a month in progress is fairly compared with: 1–4 November
+    on 4 December (all of November on 31 December, when this month has run past its length)."""
+    first = shift_months(today, -1)
+    end = first.replace(day=min(today.day, month_end(first).day))
+    return Period(first, end, f"by {end:%-d %b}")
+
+
+def month_in_progress(month: date, today: date) -> bool:
+    """Whether `month` (its first day) is the month `today` is in and has days still to come."""
+    return month == today.replace(day=1) and today < month_end(today)
+
+
 def year_period(year: int) -> Period:
     return Period(date(year, 1, 1), date(year, 12, 31), str(year))
 

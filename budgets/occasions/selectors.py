@@ -92,6 +92,15 @@ class OccasionPage:
     items: list[Expense]
 
     @property
+    def filled_subs(self) -> list[BudgetStatus]:
+        return [s for s in self.subs if not s.is_empty]
+
+    @property
+    def empty_subs(self) -> list[BudgetStatus]:
+        """Sub-budgets with nothing set and nothing counted (a template's, not filled in yet)."""
+        return [s for s in self.subs if s.is_empty]
+
+    @property
     def summary(self) -> BudgetStatus | None:
         """The meter whose numbers head the items: the picked sub-budget's, else the occasion's."""
         return self.focus or self.status

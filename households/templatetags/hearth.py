@@ -3,7 +3,7 @@
 from django import template
 
 from households.members import member_label
-from households.money import format_money
+from households.money import format_money, format_money_short
 
 register = template.Library()
 
@@ -12,6 +12,12 @@ register = template.Library()
 def money(amount, household):
     """{{ expense.amount|money:household }} → ₹1,20,000.00 for an en_IN household."""
     return format_money(amount, household)
+
+
+@register.filter
+def money_short(amount, household):
+    """{{ bar.amount|money_short:household }} → ₹39.4K, ₹1.2L: a chart's label, rounded."""
+    return format_money_short(amount, household)
 
 
 @register.filter

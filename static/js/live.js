@@ -46,6 +46,8 @@
     status.title = "Live updates: " + text;
     var label = status.querySelector(".visually-hidden");
     if (label) label.textContent = "Live updates " + text;
+    var word = status.querySelector(".live-word");
+    if (word) word.textContent = text.charAt(0).toUpperCase() + text.slice(1);
   }
 
   // ------------------------------------------------------------ coalesced dispatch

@@ -48,7 +48,11 @@ def test_totals_change_and_breakdowns(member_client, household, member_user, adm
     )
     html = member_client.get("/").content.decode()
     assert 'id="month-total">₹1,500.00<' in html
-    assert "₹300.00 (25.0%)</span> more than March 2026" in html
+    # 15 April, the month in progress: against 1–15 March (the 1,200 on 9 March), and it says so.
+    change = " ".join(html.split('id="month-change">')[1].split("</p>")[0].split())
+    assert "₹300.00 (25.0%) more</span> than by 15 Mar" in change
+    assert "the same days of last month" in change
+    assert "Paid so far in April 2026" in html
     assert "₹1,000.00 · 66.7%" in html and "₹500.00 · 33.3%" in html  # by category
     assert "Ravi" in html and "Asha" in html
     groceries = Category.objects.get(household=household, name="Groceries")
@@ -77,7 +81,30 @@ def test_trend_highlights_chosen_month_and_links_to_it(member_client, household,
     html = member_client.get("/?month=2026-02").content.decode()
     assert "trend-bar selected" in html
     assert "/expenses/?month=2026-02&amp;status=paid" in html
-    assert '<th scope="row">Feb 2026</th><td class="num">₹10.00</td>' in html
+    assert '<a href="/expenses/?month=2026-02&amp;status=paid">Feb 2026</a>' in html
+    assert '<td class="num">₹10.00</td>' in html
+
+
+def test_a_month_in_progress_is_compared_with_the_same_days(member_client, household, member_user, april):
+    """On 15 April, what was paid after 15 March does not make April look cheap."""
+    ExpenseFactory(household=household, paid_by=member_user, amount=Decimal("400"), date=date(2026, 4, 10))
+    ExpenseFactory(household=household, paid_by=member_user, amount=Decimal("100"), date=date(2026, 3, 15))
+    ExpenseFactory(household=household, paid_by=member_user, amount=Decimal("5000"), date=date(2026, 3, 16))
+    comparison = selectors.month_over_month(household=household, month=date(2026, 4, 1))
+    assert comparison.partial and (comparison.this, comparison.last) == (Decimal("400"), Decimal("100"))
+    html = member_client.get("/").content.decode()
+    change = " ".join(html.split('id="month-change">')[1].split("</p>")[0].split())
+    assert "▲ ₹300.00 (300.0%) more</span> than by 15 Mar" in change
+    # The figure it is compared with links to exactly those days.
+    link = "/expenses/?start=2026-03-01&amp;end=2026-03-15&amp;status=paid"
+    assert f'<a href="{link}">₹100.00</a>' in change
+    listing = member_client.get(link.replace("&amp;", "&")).content.decode()
+    assert "₹100.00</strong> paid" in listing
+    # A past month is a whole month against a whole month.
+    past = member_client.get("/?month=2026-04", headers=HX)
+    assert past.status_code == 200
+    march = " ".join(member_client.get("/?month=2026-03").content.decode().split())
+    assert "Paid in March 2026" in march and "so far" not in march.split('id="month-change"')[1][:200]
 
 
 def test_upcoming_and_overdue(member_client, household, member_user, april):
@@ -106,7 +133,7 @@ def test_upcoming_and_overdue(member_client, household, member_user, april):
     html = member_client.get("/").content.decode()
     assert "late rent" in html and "Overdue since" in html
     assert "school" in html
-    assert "far" not in html.split('id="due-title"')[1].split("</section>")[0]
+    assert "far" not in html.split('id="attention-title"')[1].split("</section>")[0]
 
 
 @pytest.mark.parametrize("count", [10, 2000])

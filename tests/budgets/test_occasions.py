@@ -300,7 +300,7 @@ def test_paid_over_budget_line_equals_the_meter(member_client, household):
     assert text_of(page, "occasion-paid") == "₹4,500.25 paid / ₹4,000.00 budget · ₹300.00 planned"
     meter = text_of(page, f"budget-meter-{budget.pk}")
     assert "₹4,500.25 spent" in meter and "₹300.00 planned" in meter
-    assert "₹800.25 over ₹4,000.00" in meter
+    assert "₹800.25 over a ₹4,000.00 budget" in meter
 
 
 def test_an_item_marked_paid_on_the_expense_list_counts_in_a_paid_column(member_client, household):

@@ -118,9 +118,15 @@ def test_saving_the_preview_creates_the_categories_and_15_sub_budgets(member_cli
     )
     assert [b.name for b in sorted(children.values(), key=lambda b: b.position)] == CATEGORIES
 
-    page = member_client.get(response.url)
+    # Filled sub-budgets show their meters; the empty ones wait together in one line.
+    page = member_client.get(response.url).content.decode()
     for budget in children.values():
-        assert f"budget-meter-{budget.pk}" in page.content.decode()
+        if budget.amount:
+            assert f"budget-meter-{budget.pk}" in page
+        else:
+            assert f"budget-meter-{budget.pk}" not in page and f"/budgets/{budget.pk}/edit/" in page
+    empty = sum(1 for b in children.values() if not b.amount)
+    assert f"{empty} sub-budget{'s' if empty > 1 else ''} with no amount yet — set amounts" in page
 
     # Sending the form again adds nothing, and the page says why.
     member_client.post(f"/occasions/{occasion.pk}/wedding-template/", data)
