@@ -27,6 +27,7 @@ CONTEXT = QuestionContext(
     members=("Asha Sharma", "Ravi Kumar", "Nani"),
     categories=tuple(DEFAULT_CATEGORY_NAMES),
     budgets=("Diwali fund", "Household"),
+    occasions=("Diwali 2026", "Asha's wedding", "Diwali 2025"),
     currency="INR",
 )
 
@@ -109,6 +110,11 @@ def test_every_intent_has_a_builtin_example():
         "average per day",
         "overdue",
         "upcoming payments",
+        "how much is left?",
+        "how much is left this month?",
+        "what did we spend on diwali?",
+        "average per month on groceries",
+        "what's due soon?",
     ]
     assert {read(t).intent for t in texts} == set(INTENTS)
 
