@@ -625,7 +625,7 @@ def _members_side_by_side(reading: Reading) -> bool:
 
 
 _LEFT_RE = re.compile(
-    r"\b(?:left|remaining|remains?|headroom|to spare|spare)\b|\bstill (?:have|got) (?:left )?to spend\b"
+    r"\b(?:left|remaining|remains?|headroom|to spare)\b|\bstill (?:have|got) (?:left )?to spend\b"
 )
 _THIS_MONTH_RE = re.compile(r"\b(?:this|current) month\b|\bfor the month\b|\bmonthly\b|\bmonth'?s\b")
 _MONTHLY_RE = re.compile(
