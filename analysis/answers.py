@@ -22,6 +22,8 @@ from django.utils.module_loading import import_string
 from analysis import selectors
 from analysis.intents import (
     COMMAND,
+    DEFAULT_AVERAGE_MONTHS,
+    DEFAULT_UPCOMING_DAYS,
     OTHER_HOUSEHOLD,
     REGISTRY,
     Classification,
@@ -32,7 +34,7 @@ from analysis.intents import (
 from analysis.models import Question
 from budgets.models import Budget
 from budgets.selectors import BudgetStatus, items_link
-from expenses.models import Category, Expense, ExpenseStatus
+from expenses.models import Category, Expense, ExpenseStatus, Occasion
 from expenses.selectors import ExpenseFilter
 from households.models import Household, User
 from households.periods import Period, month_period
@@ -79,6 +81,7 @@ class Lookup:
     categories: dict[str, Category]
     members: dict[str, User]
     budgets: dict[str, Budget]
+    occasions: dict[str, Occasion] = field(default_factory=dict)  # the most recent first
 
     @classmethod
     def for_household(cls, household: Household) -> Lookup:
@@ -92,6 +95,7 @@ class Lookup:
             categories=by_name(Category.objects.for_household(household).order_by("archived", "name")),
             members=by_name(User.objects.filter(membership__household=household).order_by("name")),
             budgets=by_name(Budget.objects.for_household(household).order_by("position", "name")),
+            occasions=by_name(Occasion.objects.for_household(household).order_by("-date", "name")),
         )
 
     def context(self, household: Household, user) -> QuestionContext:
@@ -101,6 +105,7 @@ class Lookup:
             members=tuple(m.name for m in self.members.values()),
             categories=tuple(c.name for c in self.categories.values()),
             budgets=tuple(b.name for b in self.budgets.values()),
+            occasions=tuple(o.name for o in self.occasions.values()),
             currency=household.currency,
             month_first=household.month_first,
         )
@@ -116,10 +121,11 @@ def example_questions(lookup: Lookup) -> list[str]:
         (c for c in lookup.categories.values() if not c.archived), None
     )
     examples = [
+        "How much is left this month?",
+        "What's due soon?",
         "How much did we spend this month?",
         f"How much on {category.name.lower() if category else 'groceries'} last month?",
         "Compare this month with last month",
-        "Who spent more this year?",
         "What were the biggest expenses this month?",
     ]
     return examples
@@ -193,6 +199,10 @@ class Ask:
     def budget(self) -> Budget | None:
         name = self.params.get("budget")
         return self.lookup.budgets.get(_key(name)) if name else None
+
+    def occasion(self) -> Occasion | None:
+        name = self.params.get("occasion")
+        return self.lookup.occasions.get(_key(name)) if name else None
 
 
 def _months_in_a_row(last: Period, this: Period) -> bool:
@@ -421,6 +431,8 @@ def budget_status(ask: Ask) -> Answer:
             f"All {len(roots)} budgets are within their limits; {fullest.budget.name} is the fullest "
             f"at {fullest.percent}% ({ask.money(fullest.used)} of {ask.money(fullest.total)})."
         )
+    if inside := [child for root in roots for child in _over_inside(root)]:
+        sentence += " Over inside them: " + "; ".join(_over_line(ask, s) for s in inside) + "."
     return Answer(
         sentence,
         rows=[_budget_row(ask, s) for s in roots],
@@ -429,6 +441,191 @@ def budget_status(ask: Ask) -> Answer:
         percent_heading="Used",
         link=reverse("budgets"),
         link_text="See the budgets",
+    )
+
+
+def _over_inside(status: BudgetStatus) -> list[BudgetStatus]:
+    """Every budget under `status`, at any depth, that is over its own amount (depth-first)."""
+    found = []
+    for child in status.children:
+        if child.is_over:
+            found.append(child)
+        found.extend(_over_inside(child))
+    return found
+
+
+def _for(period: Period) -> str:
+    """A budget's period after its amount: "for December 2026", "from 1 Jan 2026", "over all time"."""
+    if period.start is None and period.end is None:
+        return "over all time"
+    if period.label.startswith(("from ", "until ")):
+        return period.label
+    return f"for {period.label}"
+
+
+def _left_line(ask: Ask, status: BudgetStatus) -> str:
+    name, total, used = status.budget.name, ask.money(status.total), ask.money(status.used)
+    if status.is_over:
+        head = f"{name}: {ask.money(status.over)} over its {total} {_for(status.period)}"
+    else:
+        head = f"{name}: {ask.money(status.remaining)} left of {total} {_for(status.period)}"
+    return f"{head} ({used} spent or planned)"
+
+
+def _over_line(ask: Ask, status: BudgetStatus) -> str:
+    parent = status.by_id.get(status.budget.parent_id)
+    under = f" (in {parent.name})" if parent is not None and status.depth > 1 else ""
+    return f"{status.budget.name}{under} is {ask.money(status.over)} over its {ask.money(status.total)}"
+
+
+def _left_row(ask: Ask, status: BudgetStatus, note: str) -> Row:
+    return Row(status.budget.name, status.used, Decimal(status.percent), note=note, href=items_link(status))
+
+
+def _left(ask: Ask, *, monthly: bool) -> Answer:
+    """What is left in each top-level budget (or the one asked about) for its current period, and
+    every budget inside them that is over, at any depth. AI budgets (provider calls, not the
+    household's money) are left out."""
+    statuses = [s for s in ask.select(on=ask.household.today()) if not s.budget.is_ai]
+    if ask.params.get("budget"):
+        budget = ask.budget()
+        tops = [s for s in statuses if budget is not None and s.budget.pk == budget.pk]
+        if not tops:
+            return _missing("budget", ask.params["budget"])
+    else:
+        tops = [s for s in statuses if s.depth == 0]
+    if not tops:
+        return Answer(
+            "There are no budgets yet, so nothing is left or over — you can make one on the Budgets page.",
+            link=reverse("budgets"),
+            link_text="Go to budgets",
+        )
+    opening = ""
+    if monthly and not ask.params.get("budget"):
+        by_month = [s for s in tops if s.period == month_period(ask.household.today())]
+        if by_month:
+            tops = by_month
+        else:
+            opening = "None of the budgets runs by the month; for their own periods: "
+    over = [child for top in tops for child in _over_inside(top)]
+    sentence = opening + "; ".join(_left_line(ask, s) for s in tops) + "."
+    if over:
+        sentence += " Over inside them: " + "; ".join(_over_line(ask, s) for s in over) + "."
+    rows = [_left_row(ask, s, _left_line(ask, s).split(": ", 1)[1]) for s in tops]
+    rows += [_left_row(ask, s, _over_line(ask, s)) for s in over]
+    if len(tops) == 1:
+        link, link_text = items_link(tops[0]), "See these expenses"
+    else:
+        link, link_text = reverse("budgets"), "See the budgets"
+    return Answer(
+        sentence,
+        rows=rows,
+        caption="What is left in each budget, and what is over",
+        amount_heading="Spent and planned",
+        percent_heading="Used",
+        link=link,
+        link_text=link_text,
+    )
+
+
+def budget_left(ask: Ask) -> Answer:
+    return _left(ask, monthly=False)
+
+
+def budget_left_this_month(ask: Ask) -> Answer:
+    return _left(ask, monthly=True)
+
+
+def occasion_spend(ask: Ask) -> Answer:
+    occasion = ask.occasion()
+    if occasion is None:
+        return _missing("occasion", ask.params.get("occasion", ""))
+    totals = ask.select(occasion=occasion)
+    name = f"{occasion.name} ({_d(occasion.date)})"
+    if not totals["count"]:
+        return Answer(f"Nothing is tagged with {name} yet.", link=_link(occasion=occasion.pk))
+    sentence = f"Your household spent {ask.money(totals['paid'])} on {name}"
+    if totals["planned"]:
+        sentence += f", with {ask.money(totals['planned'])} more planned"
+    return Answer(sentence + ".", link=_link(occasion=occasion.pk, status=ExpenseStatus.PAID))
+
+
+def monthly_average(ask: Ask) -> Answer:
+    months = ask.params.get("months") or DEFAULT_AVERAGE_MONTHS
+    category = None
+    if ask.params.get("category"):
+        category = ask.category()
+        if category is None:
+            return _missing("category", ask.params["category"])
+    last = selectors.previous_month(ask.household.today().replace(day=1))  # the last full month
+    trend = ask.select(last_month=last, months=months, category=category)
+    total = sum((m.amount for m in trend), ZERO)
+    average = (total / months).quantize(Decimal("0.01"))
+    first = trend[0].month
+    span = Period(first, month_period(last).end, f"{first:%B %Y} – {last:%B %Y}")
+    if months == 1:
+        span = month_period(last)
+    key = category.pk if category else None
+    on = f" on {category.name}" if category else ""
+    full = f"{months} full {_plural(months, 'month', 'months')}"
+    sentence = (
+        f"Your household spent {ask.money(average)} a month on average{on} over the last {full} "
+        f"({span.label}): {ask.money(total)} in all, divided by {months}."
+    )
+    empty = [m for m in trend if m.amount == 0]
+    if empty:
+        sentence += (
+            f" {len(empty)} of the {months} {_plural(months, 'month', 'months')} had nothing spent{on} "
+            f"and {_plural(len(empty), 'counts', 'count')} as zero."
+        )
+    else:
+        sentence += " A month with nothing spent would count as zero; none had nothing."
+    rows = [
+        Row(f"{m.month:%B %Y}", m.amount, href=_link(month_period(m.month), category=key, status=PAID))
+        for m in trend
+    ]
+    return Answer(
+        sentence,
+        rows=_with_widths(rows),
+        chart=True,
+        caption=f"Paid{on} each month, {span.label}",
+        link=_link(span, category=key, status=ExpenseStatus.PAID),
+    )
+
+
+def due_soon(ask: Ask) -> Answer:
+    """Planned payments overdue or due in the next `days`: the dashboard's two rules, together."""
+    days = ask.params.get("days") or DEFAULT_UPCOMING_DAYS
+    items = ask.select(days=days)
+    due = selectors.due_counts(household=ask.household, days=days)
+    count, late = due["overdue"] + due["upcoming"], due["overdue"]
+    total = due["overdue_total"] + due["upcoming_total"]
+    link = _link(due=days)
+    span = f"the next {days} {_plural(days, 'day', 'days')}"
+    if not count:
+        return Answer(f"Nothing is overdue, and nothing planned is due in {span}.", link=link)
+    today = ask.household.today()
+    sentence = (
+        f"{ask.money(total)} is due in {span} or overdue: {count} planned "
+        f"{_plural(count, 'payment', 'payments')}"
+    )
+    if late:
+        sentence += f", {late} of them overdue ({ask.money(due['overdue_total'])})"
+    first = items[0]
+    when = "was due" if first.due_date < today else "due"
+    sentence += f". The first is {_what(first)} for {ask.money(first.amount)}, {when} {_d(first.due_date)}."
+    rows = _expense_rows(
+        ask,
+        items,
+        lambda e: f"{'overdue since' if e.due_date < today else 'due'} {_d(e.due_date)} · {e.category.name}",
+    )
+    return Answer(
+        sentence,
+        rows=rows,
+        caption=f"Overdue or due in {span}",
+        amount_heading="Planned",
+        link=link,
+        link_text="See these payments",
     )
 
 

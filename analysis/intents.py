@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from households.periods import Period, month_period, previous_month, shift_months, year_period
@@ -45,10 +45,13 @@ MAX_LIMIT = 20
 DEFAULT_UPCOMING_DAYS = 14
 MAX_UPCOMING_DAYS = 366
 MAX_NAME = 120
+DEFAULT_AVERAGE_MONTHS = 6
+MAX_AVERAGE_MONTHS = 36
 
 # The kinds of parameter an intent may take, each validated by Classification.from_json:
-# period/previous: Period; category, member, budget: the household's own names; limit, days: int.
-PARAMETERS = ("period", "previous", "category", "member", "budget", "limit", "days")
+# period/previous: Period; category, member, budget, occasion: the household's own names;
+# limit, days, months: int.
+PARAMETERS = ("period", "previous", "category", "member", "budget", "occasion", "limit", "days", "months")
 # How each parameter is written, for an LLM provider that fills them in (then validated here).
 PARAMETER_FORMS = {
     "period": '{"start": "YYYY-MM-DD", "end": "YYYY-MM-DD", "label": "March 2026"}',
@@ -56,8 +59,10 @@ PARAMETER_FORMS = {
     "category": "one of the household's category names",
     "member": "one of the household's member names",
     "budget": "one of the household's budget names",
+    "occasion": "one of the household's occasion names (a wedding, a festival, a trip)",
     "limit": "how many rows, 1 to 20",
     "days": "how many days ahead, 1 to 90",
+    "months": "how many full months back, 1 to 36 (default 6)",
 }
 
 
@@ -70,6 +75,7 @@ class QuestionContext:
     members: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     budgets: tuple[str, ...] = ()
+    occasions: tuple[str, ...] = ()  # the most recent first: a bare "Diwali" is the latest one
     currency: str = ""
     month_first: bool = False  # 3/4 is March 4th (Household.month_first), else the 3rd of April
 
@@ -433,6 +439,38 @@ def _find_budget(text: str, budgets: tuple[str, ...]) -> str | None:
     return None
 
 
+# Words of an occasion's name too common to pick it by themselves ("our", "the", "day").
+_OCCASION_NOISE = frozenset(
+    {"s", "th", "st", "nd", "rd", "our", "their", "his", "her", "its", "family", "home"}
+    | {"big", "little", "new", "old", "at", "to", "with", "from"}
+)
+
+
+def find_occasion(
+    tokens: list[str], occasions: tuple[str, ...], *, ignore: tuple[str, ...] = ()
+) -> str | None:
+    """The household occasion a question names, fuzzily: "the wedding" is "Asha's wedding",
+    "Diwali" the latest "Diwali 2026" (the occasions come most recent first), "Diwali 2025" that
+    one. A word counts when it is in the name (singular or plural); a year only tells apart names
+    that match by a word. Question words, and the words of `ignore` (the members' and the
+    category's names), never pick an occasion."""
+    said = [_forms(t) for t in tokens]
+    skip = {w for name in ignore for w in _tokens(name)} | _NOT_SYNONYMS | _OCCASION_NOISE
+    best, best_score = None, (0, 0, 0)
+    for order, name in enumerate(occasions):
+        words = _tokens(name)
+        plain = [w for w in words if not w.isdigit() and len(w) > 1 and not _forms(w) & skip]
+        numbers = [w for w in words if w.isdigit()]
+        matched = sum(1 for w in plain if any(_forms(w) & forms for forms in said))
+        if not matched:
+            continue
+        years = sum(1 for w in numbers if w in tokens)
+        score = (matched, years, -order)
+        if score > best_score:
+            best, best_score = name, score
+    return best
+
+
 # ------------------------------------------------------------------------------ intents
 #
 # Every intent is one entry of the registry below: its name, the parameters it takes, when the
@@ -484,6 +522,7 @@ class Reading:
     members: tuple[str, ...] = ()  # likewise ("I"/"me" is the asker)
     category: str | None = None
     budget: str | None = None
+    occasion: str | None = None
 
     @property
     def member(self) -> str | None:
@@ -585,6 +624,47 @@ def _members_side_by_side(reading: Reading) -> bool:
     )
 
 
+_LEFT_RE = re.compile(
+    r"\b(?:left|remaining|remains?|headroom|to spare)\b|\bstill (?:have|got) (?:left )?to spend\b"
+)
+_THIS_MONTH_RE = re.compile(r"\b(?:this|current) month\b|\bfor the month\b|\bmonthly\b|\bmonth'?s\b")
+_MONTHLY_RE = re.compile(
+    r"\b(?:per|a|each|every|by) month\b(?! ago)|\bmonthly\b|\bmonth(?:ly)? average\b"
+    r"|\baverage month\b|\baverage\b.*\bmonths\b|\bmonths\b.*\baverage\b|\bon average\b.*\bmonth\b"
+)
+_DAILY_RE = r"\bper day\b|\ba day\b|\beach day\b|\bdaily\b|\bper week\b"
+_MONTHS_BACK_RE = re.compile(
+    rf"\b(?:last|past|previous|over) (?P<n>{_N}) (?P<u>months?|years?)\b|\b(?P<n2>{_N}) months\b"
+    r"|\b(?P<year>(?:last|past|previous) year|a year|annual|yearly)\b"
+)
+
+
+def _months_back(reading: Reading) -> dict:
+    """How many full months an average is over: "the last 12 months", "a year"; else 6."""
+    m = _MONTHS_BACK_RE.search(reading.text)
+    if m is None:
+        return {"months": DEFAULT_AVERAGE_MONTHS}
+    if m["year"]:
+        return {"months": 12}
+    raw = m["n"] or m["n2"]
+    months = _number(raw) * (12 if (m["u"] or "").startswith("year") else 1)
+    return {"months": months}
+
+
+# After "what's due": a span of days is "upcoming payments" ("what's due in the next 10 days").
+_NOT_A_SPAN = r"(?! (?:in|within|over|next|this|on|by)\b)"
+
+
+def _an_occasion_spent(reading: Reading) -> bool:
+    """An occasion by name, unless the question names a budget or asks what is left of one."""
+    text = reading.text
+    return bool(reading.occasion) and not (reading.budget or _LEFT_RE.search(text) or "budget" in text)
+
+
+def _left_this_month(reading: Reading) -> bool:
+    return bool(_LEFT_RE.search(reading.text) and _THIS_MONTH_RE.search(reading.text))
+
+
 def _a_budget_not_the_category(reading: Reading) -> bool:
     """A budget by name, unless the name is also the category's ("Groceries" for both)."""
     return bool(reading.budget) and reading.budget.lower() != (reading.category or "").lower()
@@ -675,13 +755,47 @@ BUILTIN_INTENTS = (
         rules=(
             Rule(
                 30,
-                words=r"\bbudget(?:s|ed)?\b|\b(?:left|remaining|headroom)\b|\bon track\b"
-                r"|\bover (?:the )?limit\b",
+                words=r"\bbudget(?:s|ed)?\b|\bon track\b|\bover (?:the )?limit\b",
                 when=_a_budget_not_the_category,
             ),
         ),
         selector="analysis.selectors.budget_statuses",
         answer="analysis.answers.budget_status",
+    ),
+    Intent(
+        "budget_left",
+        summary="how much is left in each budget (or one) for its current period, and which "
+        "sub-budgets are over",
+        params=("budget",),
+        rules=(Rule(29, words=_LEFT_RE),),
+        selector="analysis.selectors.budget_statuses",
+        answer="analysis.answers.budget_left",
+    ),
+    Intent(
+        "budget_left_this_month",
+        summary="how much is left this month in the monthly budgets, and which sub-budgets are over",
+        params=("budget",),
+        rules=(Rule(28, when=_left_this_month),),
+        selector="analysis.selectors.budget_statuses",
+        answer="analysis.answers.budget_left_this_month",
+    ),
+    Intent(
+        "occasion_spend",
+        summary="what was spent on one occasion (a wedding, a festival, a trip), whatever the date",
+        params=("occasion",),
+        rules=(Rule(27, when=_an_occasion_spent),),
+        selector="analysis.selectors.occasion_spend",
+        answer="analysis.answers.occasion_spend",
+    ),
+    Intent(
+        "monthly_average",
+        summary="the average spent per month (on one category, or on everything) over the last "
+        "full months, months with nothing counting as zero",
+        params=("category", "months"),
+        defaults={"months": DEFAULT_AVERAGE_MONTHS},
+        rules=(Rule(85, words=_MONTHLY_RE, unless=_DAILY_RE, reads=_months_back),),
+        selector="analysis.selectors.monthly_trend",
+        answer="analysis.answers.monthly_average",
     ),
     Intent(
         "largest_expenses",
@@ -744,6 +858,23 @@ BUILTIN_INTENTS = (
         selector="analysis.selectors.upcoming_payments",
         answer="analysis.answers.upcoming",
     ),
+    Intent(
+        "due_soon",
+        summary="planned payments overdue or due in the next days (14 unless asked), with their total",
+        params=("days",),
+        defaults={"days": DEFAULT_UPCOMING_DAYS},
+        rules=(
+            Rule(
+                9,
+                words=r"\bdue soon\b|\bsoon due\b|\bcoming due\b|\bdue or overdue\b|\boverdue or due\b"
+                rf"|\bwhat(?:'?s| is| are| will be) (?:falling )?due\b{_NOT_A_SPAN}"
+                rf"|\bbills? due\b{_NOT_A_SPAN}|\bpay soon\b|\b(?:need|have|got) to pay\b{_NOT_A_SPAN}",
+                reads=_days_ahead,
+            ),
+        ),
+        selector="analysis.selectors.due_soon_payments",
+        answer="analysis.answers.due_soon",
+    ),
 )
 
 # The intents by name, in registry order (the order that breaks ties between rules).
@@ -787,7 +918,14 @@ def classify_question(text: str, context: QuestionContext) -> Classification:
         category=_find_category(_tokens(t), context.categories),
         budget=_find_budget(t, context.budgets),
     )
-    raw: dict = {"category": reading.category, "member": reading.member, "budget": reading.budget}
+    ignore = (*context.members, *([reading.category] if reading.category else []))
+    reading = replace(reading, occasion=find_occasion(_tokens(t), context.occasions, ignore=ignore))
+    raw: dict = {
+        "category": reading.category,
+        "member": reading.member,
+        "budget": reading.budget,
+        "occasion": reading.occasion,
+    }
     if reading.periods:
         raw["period"] = reading.periods[0]
     for rule, intent in _rules():
@@ -857,6 +995,17 @@ def _valid_name(value, allowed: tuple[str, ...] | None) -> str | None:
     return None
 
 
+def _valid_occasion(value, context: QuestionContext | None) -> str | None:
+    """One of the household's occasions: its exact name, else the one the words name fuzzily."""
+    if context is None:
+        return _valid_name(value, None)
+    if name := _valid_name(value, context.occasions):
+        return name
+    if not isinstance(value, str) or len(value) > MAX_NAME:
+        return None
+    return find_occasion(_tokens(value), context.occasions)
+
+
 def _valid_int(value, low: int, high: int) -> int | None:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         return None
@@ -920,7 +1069,9 @@ class Classification:
         for key, choices in names.items():
             if key in takes and (name := _valid_name(params.get(key), choices)):
                 clean[key] = name
-        for key, most in (("limit", MAX_LIMIT), ("days", MAX_UPCOMING_DAYS)):
+        if "occasion" in takes and (name := _valid_occasion(params.get("occasion"), context)):
+            clean["occasion"] = name
+        for key, most in (("limit", MAX_LIMIT), ("days", MAX_UPCOMING_DAYS), ("months", MAX_AVERAGE_MONTHS)):
             if key in takes and (number := _valid_int(params.get(key), 1, most) or entry.defaults.get(key)):
                 clean[key] = number
         return cls(entry.name, clean)

@@ -12,7 +12,7 @@ from django.db.models import CharField, Count, Sum
 from django.db.models.functions import Cast, Substr
 
 from budgets.selectors import budget_tree
-from expenses.models import Expense, due_soon_q, overdue_q
+from expenses.models import Category, Expense, Occasion, due_soon_q, overdue_q
 from expenses.selectors import spend_totals
 from households.models import Household, User
 from households.money import ZERO
@@ -113,19 +113,22 @@ class MonthTotal:
         return month_period(self.month)
 
 
-def monthly_trend(*, household: Household, last_month: date, months: int = 12) -> list[MonthTotal]:
-    """Paid spending per month for the `months` months ending with `last_month` (zeros included).
+def monthly_trend(
+    *, household: Household, last_month: date, months: int = 12, category: Category | None = None
+) -> list[MonthTotal]:
+    """Paid spending per month for the `months` months ending with `last_month` (zeros included),
+    on one `category` when given.
 
     One query grouped by "YYYY-MM" (the date cast to text on every database), over an index range
     scan by date; no per-row date function that SQLite would have to call back into Python for.
     """
     first = shift_months(last_month.replace(day=1), -(months - 1))
     end = month_period(last_month).end
+    ledger = _ledger(household).paid().filter(date__gte=first, date__lte=end)
+    if category is not None:
+        ledger = ledger.filter(category=category)
     rows = (
-        _ledger(household)
-        .paid()
-        .filter(date__gte=first, date__lte=end)
-        .annotate(month=Substr(Cast("date", output_field=CharField()), 1, 7))
+        ledger.annotate(month=Substr(Cast("date", output_field=CharField()), 1, 7))
         .values("month")
         .annotate(total=Sum("amount"))
         .order_by()
@@ -242,6 +245,23 @@ def due_counts(*, household: Household, days: int = 14) -> dict:
         "upcoming": sums["upcoming"],
         "upcoming_total": sums["upcoming_total"] or ZERO,
     }
+
+
+def due_soon_payments(*, household: Household, days: int = 14, limit: int = 8):
+    """Planned payments overdue or due from today to `days` ahead (the dashboard's two rules
+    together), by due date, the oldest overdue first (the first `limit`)."""
+    today = household.today()
+    return list(
+        _ledger(household)
+        .filter(overdue_q(today) | due_soon_q(today, days))
+        .select_related("category", "paid_by")
+        .order_by("due_date", "-amount")[:limit]
+    )
+
+
+def occasion_spend(*, household: Household, occasion: Occasion) -> dict:
+    """Paid, planned and how many, of the expenses tagged with `occasion` (whatever their date)."""
+    return spend_totals(_ledger(household).filter(occasion=occasion))
 
 
 def recent_expenses(*, household: Household, limit: int = 8):

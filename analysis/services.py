@@ -26,7 +26,7 @@ def _brief(context, household: Household) -> ProviderQuestion:
         speaker=context.asker,
         members=list(context.members),
         categories=list(context.categories),
-        occasions=[],
+        occasions=list(context.occasions),
         currency=household.currency,
         intents={
             name: {"description": intent.summary, "params": {p: PARAMETER_FORMS[p] for p in intent.params}}

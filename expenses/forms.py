@@ -176,6 +176,8 @@ class ExpenseFilterForm(forms.Form):
     recipient = forms.ModelChoiceField(
         queryset=Recipient.objects.none(), required=False, widget=forms.HiddenInput
     )
+    # Set by the analysis chat's "what's due soon": planned, overdue or due within this many days.
+    due = forms.IntegerField(required=False, min_value=0, max_value=366, widget=forms.HiddenInput)
 
     def __init__(self, *args, household: Household, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,8 @@ from expenses.models import (
     ImportBatch,
     Occasion,
     Recipient,
+    due_soon_q,
+    overdue_q,
 )
 from households.models import Household, User
 from households.money import ZERO
@@ -33,6 +35,7 @@ class ExpenseFilter:
     overdue: bool = False
     occasion: Occasion | None = None
     recipient: Recipient | None = None
+    due: int | None = None  # planned, overdue or due within this many days
 
     @classmethod
     def from_cleaned(cls, data: dict) -> "ExpenseFilter":
@@ -49,6 +52,7 @@ class ExpenseFilter:
             overdue=bool(data.get("overdue")),
             occasion=data.get("occasion"),
             recipient=data.get("recipient"),
+            due=data.get("due"),
         )
 
     def apply(self, qs, *, today: date):
@@ -67,6 +71,8 @@ class ExpenseFilter:
             qs = qs.filter(occasion=self.occasion)
         if self.recipient is not None:
             qs = qs.filter(recipient=self.recipient)
+        if self.due is not None:
+            qs = qs.filter(overdue_q(today) | due_soon_q(today, self.due))
         return qs
 
     def query(self) -> str:
@@ -85,6 +91,7 @@ class ExpenseFilter:
             "recipient": _pk(self.recipient),
             "status": self.status,
             "overdue": "on" if self.overdue else "",
+            "due": "" if self.due is None else str(self.due),
         }
         return urlencode({name: value for name, value in params.items() if value})
 

@@ -27,6 +27,7 @@ CONTEXT = QuestionContext(
     members=("Asha Sharma", "Ravi Kumar", "Nani"),
     categories=tuple(DEFAULT_CATEGORY_NAMES),
     budgets=("Diwali fund", "Household"),
+    occasions=("Diwali 2026", "Asha's wedding", "Diwali 2025"),
     currency="INR",
 )
 
@@ -109,6 +110,11 @@ def test_every_intent_has_a_builtin_example():
         "average per day",
         "overdue",
         "upcoming payments",
+        "how much is left?",
+        "how much is left this month?",
+        "what did we spend on diwali?",
+        "average per month on groceries",
+        "what's due soon?",
     ]
     assert {read(t).intent for t in texts} == set(INTENTS)
 
@@ -359,3 +365,71 @@ def test_never_raises_on_odd_text():
         "\x00",
     ]:
         assert read(text).intent in (*INTENTS, UNKNOWN)
+
+
+# --- the family's questions -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("How much is left in the budget?", "budget_left"),
+        ("what's remaining?", "budget_left"),
+        ("How much is left this month?", "budget_left_this_month"),
+        ("what do we have left for the month", "budget_left_this_month"),
+        ("What's due soon?", "due_soon"),
+        ("anything due or overdue?", "due_soon"),
+        ("what do we need to pay?", "due_soon"),
+        ("what's due in the next 10 days", "upcoming_payments"),  # a span: the upcoming list
+        ("what did we spend on the wedding?", "occasion_spend"),
+        ("Diwali", "occasion_spend"),
+        ("how much is left for diwali", "budget_left"),  # what is left is a budget's question
+        ("average per month on groceries", "monthly_average"),
+        ("how much do we spend a month?", "monthly_average"),
+        ("average daily spend over the last 3 months", "average_daily_spend"),
+        ("how much did we spend a month ago", "total_by_period"),
+    ],
+)
+def test_family_intents(text, intent):
+    assert read(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "occasion"),
+    [
+        ("what did we spend on the wedding", "Asha's wedding"),
+        ("what did we spend on Diwali?", "Diwali 2026"),  # the most recent of that name
+        ("diwali 2025 spending", "Diwali 2025"),
+        ("how much on weddings", "Asha's wedding"),
+    ],
+)
+def test_occasions_by_name_fuzzily(text, occasion):
+    assert read(text).params["occasion"] == occasion
+
+
+def test_an_occasion_is_never_a_members_name():
+    assert read("how much did Asha spend last week").intent == "member_spend_by_period"
+    assert "occasion" not in read("what did we spend on the gala").params
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("average per month on groceries", 6),
+        ("monthly average on groceries over the last 12 months", 12),
+        ("groceries per month over the past year", 12),
+        ("average groceries a month, last three months", 3),
+    ],
+)
+def test_monthly_average_months(text, months):
+    classification = read(text)
+    assert classification.intent == "monthly_average"
+    assert classification.params["months"] == months
+    assert classification.params["category"] == "Groceries"
+
+
+def test_a_provider_names_an_occasion_loosely_or_not_at_all():
+    read_ = Classification.from_json("occasion_spend", {"occasion": "the wedding"}, CONTEXT)
+    assert read_.params == {"occasion": "Asha's wedding"}
+    assert Classification.from_json("occasion_spend", {"occasion": "Zebra gala"}, CONTEXT).params == {}
+    assert Classification.from_json("due_soon", {"days": 999}, CONTEXT).params == {"days": 366}

@@ -116,7 +116,7 @@ def test_every_intent_takes_known_parameters_and_is_read_somehow(name):
 
 def test_the_registry_is_the_builtin_intents():
     assert tuple(REGISTRY) == INTENTS
-    assert len(INTENTS) == 10
+    assert len(INTENTS) == 15
 
 
 def test_a_name_is_registered_once(registered):
