@@ -37,7 +37,7 @@ from budgets.selectors import BudgetStatus, items_link
 from expenses.models import Category, Expense, ExpenseStatus, Occasion
 from expenses.selectors import ExpenseFilter
 from households.models import Household, User
-from households.periods import Period, month_period
+from households.periods import Period, month_in_progress, month_period, same_days_month_before
 from households.templatetags.hearth import format_money
 
 ZERO = Decimal("0.00")
@@ -256,6 +256,8 @@ def compare(ask: Ask) -> Answer:
     today = ask.household.today()
     this = ask.params.get("period") or month_period(today)
     last = ask.params.get("previous") or previous_of(this) or month_period(selectors.previous_month(today))
+    if _months_in_a_row(last, this) and month_in_progress(this.start, today):
+        last = same_days_month_before(today)  # a month in progress against the same days before it
     category = None
     if ask.params.get("category"):
         category = ask.category()

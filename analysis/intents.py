@@ -134,7 +134,7 @@ def period_phrase(period: Period) -> str:
     if period.start is None and period.end is None:
         return "over all time"
     if label.startswith(
-        ("today", "yesterday", "the day before", "this ", "last week", "since", "the week before")
+        ("today", "yesterday", "the day before", "this ", "last week", "since", "the week before", "by ")
     ):
         return label
     if period.start is not None and period.start == period.end:

@@ -197,8 +197,10 @@ def test_compare_march_and_april(member_client, ledger):
     assert f"{abs(comparison.change_percent)}%" in answer
     # The chart's numbers are in a table for screen readers too.
     assert '<ul class="bars" aria-hidden="true">' in page
+    # On 15 April, April is in progress: it is compared with 1–15 March, and the table says so.
+    assert comparison.partial and comparison.last_period.end == date(2026, 3, 15)
     table = page.split("<table>")[1]
-    assert "March 2026" in table and money(ledger, comparison.last) in table
+    assert "by 15 Mar" in table and money(ledger, comparison.last) in table
 
 
 def test_compare_a_category_between_periods(member_client, ledger):
@@ -207,8 +209,12 @@ def test_compare_a_category_between_periods(member_client, ledger):
     now = next(
         s for s in selectors.spend_by_category(household=ledger, period=APRIL) if s.key == str(groceries.pk)
     )
+    # April is in progress on the 15th: the fair comparison is with 1–15 March.
+    same_days = Period(date(2026, 3, 1), date(2026, 3, 15), "by 15 Mar")
     before = next(
-        s for s in selectors.spend_by_category(household=ledger, period=MARCH) if s.key == str(groceries.pk)
+        s
+        for s in selectors.spend_by_category(household=ledger, period=same_days)
+        if s.key == str(groceries.pk)
     )
     assert money(ledger, now.amount) in answer
     assert money(ledger, before.amount) in answer
