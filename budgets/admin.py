@@ -14,6 +14,9 @@ class BudgetAdmin(admin.ModelAdmin):
 
 @admin.register(BudgetAlert)
 class BudgetAlertAdmin(admin.ModelAdmin):
-    list_display = ["budget", "household", "period_start", "threshold", "used", "read", "created_at"]
-    list_filter = ["threshold", "read", "household"]
+    list_display = ["__str__", "household", "period_start", "threshold", "used", "total", "created_at"]
+    list_filter = ["threshold", "household"]
     list_select_related = ["budget", "household"]
+    search_fields = ["budget_name", "period_label"]
+    # Who has still to read it: the household's members, each their own (ids, not a list of every user).
+    raw_id_fields = ["budget", "unread_by"]

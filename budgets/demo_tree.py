@@ -42,7 +42,9 @@ def seed(*, household, members) -> None:
 
 
 def settle_alerts(*, household, members) -> None:
-    """Leave the demo's few newest alerts unread, as if the household had seen the older ones."""
+    """Leave the demo's few newest alerts unread, as if every member had seen the older ones."""
     alerts = BudgetAlert.objects.for_household(household)
     keep = list(alerts.order_by("-created_at", "-threshold").values_list("pk", flat=True)[:3])
-    alerts.exclude(pk__in=keep).update(read=True)
+    BudgetAlert.unread_by.through.objects.filter(budgetalert__household=household).exclude(
+        budgetalert_id__in=keep
+    ).delete()

@@ -3,10 +3,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef
 from simple_history.models import HistoricalRecords
 
 from expenses.models import Occasion, Recipient
-from households.models import HouseholdOwned
+from households.models import HouseholdOwned, HouseholdQuerySet
 from households.money import DECIMAL_PLACES, MAX_DIGITS, TOTAL_MAX_DIGITS
 from llmsettings.models import Task, UsageRecord
 
@@ -99,21 +100,45 @@ class Budget(HouseholdOwned):
         return self.measure == self.Measure.AI_USAGE
 
 
+class BudgetAlertQuerySet(HouseholdQuerySet):
+    def unread_by(self, user) -> "BudgetAlertQuerySet":
+        """The alerts `user` has not read yet (their own: another member's reading changes nothing)."""
+        return self.filter(unread_by=user)
+
+    def with_unread(self, user) -> "BudgetAlertQuerySet":
+        """Each alert with `unread`: whether `user` has still to read it."""
+        unread = BudgetAlert.unread_by.through.objects.filter(budgetalert_id=OuterRef("pk"), user_id=user.pk)
+        return self.annotate(unread=Exists(unread))
+
+
 class BudgetAlert(HouseholdOwned):
     """A budget crossed a threshold in a period: raised once per budget, period and threshold.
 
-    An alert outlives its budget: `budget` is SET_NULL and `budget_name` keeps what it was called.
+    An alert outlives its budget: `budget` is SET_NULL, and `budget_name`, `period_label` and
+    `total` keep what it was called, which period it was about and what it allowed then.
+
+    Read state is each member's own: `unread_by` holds the members who have still to read it —
+    everyone in the household when it is raised, so a member who joins later finds the older
+    alerts read. Reading removes the reader's row and no one else's; the unread count is one
+    query on the user's index of that table, however many alerts the household has.
     """
 
     budget = models.ForeignKey(Budget, on_delete=models.SET_NULL, null=True, related_name="alerts")
     budget_name = models.CharField(max_length=120, blank=True)
     period_start = models.DateField()
+    # How pages name the period: "December 2026", "2026", "Diwali (12 Nov 2026)", "1 Oct 2026 – 10 Nov 2026".
+    period_label = models.CharField(max_length=200, blank=True)
     threshold = models.PositiveSmallIntegerField()
-    # A sum of amounts: wide enough for any sum of legal amounts (households.money).
+    # Sums of amounts: wide enough for any sum of legal amounts (households.money).
     used = models.DecimalField(
         max_digits=TOTAL_MAX_DIGITS, decimal_places=DECIMAL_PLACES, default=Decimal("0")
     )
-    read = models.BooleanField(default=False)
+    total = models.DecimalField(
+        max_digits=TOTAL_MAX_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True
+    )
+    unread_by = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+
+    objects = BudgetAlertQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -122,7 +147,7 @@ class BudgetAlert(HouseholdOwned):
                 fields=["budget", "period_start", "threshold"], name="alert_once_per_budget_period_threshold"
             )
         ]
-        indexes = [models.Index(fields=["household", "read", "-created_at"], name="alert_unread")]
+        indexes = [models.Index(fields=["household", "-created_at"], name="alert_newest")]
 
     def save(self, *args, **kwargs):
         if self.budget is not None and not self.budget_name:
@@ -130,7 +155,31 @@ class BudgetAlert(HouseholdOwned):
         super().save(*args, **kwargs)
 
     def __str__(self) -> str:
-        return f"{self.budget or self.budget_name} reached {self.threshold}%"
+        return self.message
+
+    @property
+    def name(self) -> str:
+        return self.budget.name if self.budget is not None else self.budget_name or "A budget"
+
+    @property
+    def is_over(self) -> bool:
+        """Whether what was used had gone past what the budget allowed when the alert was raised."""
+        return self.total is not None and self.used > self.total
+
+    @property
+    def budget_words(self) -> str:
+        """The budget and its period: "its budget for December 2026", "its budget from 1 Oct 2026"."""
+        label = self.period_label or f"from {self.period_start:%-d %b %Y}"
+        if label.startswith(("from ", "until ")):
+            return f"its budget {label}"
+        return f"its budget for {label}"
+
+    @property
+    def message(self) -> str:
+        """What the alert says, in plain words (the email, the admin; the page marks it up the same)."""
+        if self.is_over:
+            return f"{self.name} went over {self.budget_words} (past {self.threshold}%)"
+        return f"{self.name} reached {self.threshold}% of {self.budget_words}"
 
 
 class AIReservation(HouseholdOwned):

@@ -14,7 +14,7 @@ from django.db.models import Max
 from simple_history.utils import bulk_update_with_history
 
 from budgets.models import AI_TASKS, Budget, BudgetAlert
-from budgets.selectors import statuses
+from budgets.selectors import root_of, statuses
 from expenses.models import Recipient
 from expenses.services import check_amount
 from households.live import publish
@@ -182,11 +182,22 @@ def _period_key(status) -> date:
     return status.period.start or status.budget.created_at.date()
 
 
+def _period_label(status) -> str:
+    """How an alert names the period it is about: the month, the year, the occasion (with its
+    date) or the dates of a one-off budget — a sub-budget's period is its root's."""
+    root = root_of(status.budget, status.by_id)
+    if root.period == Budget.Period.ONCE and root.occasion_id:
+        occasion = root.occasion
+        return f"{occasion.name} ({occasion.date:%-d %b %Y})"
+    return status.period.label
+
+
 def alerts_check(*, household: Household, dates, measure: str = Budget.Measure.EXPENSES) -> list[BudgetAlert]:
     """Raise one alert per budget whose use crossed a threshold in the periods of `dates`: at the
     highest threshold it has reached, and only above what the period has already raised (one
     expense that takes a budget past 50 % and 75 % raises "75 %", once; falling back under and
-    crossing again raises nothing new).
+    crossing again raises nothing new). Each alert names its period and is unread for every
+    member of the household at that moment.
 
     `measure` says which budgets: the expense budgets after a ledger write, the AI budgets after
     a provider call was settled (``budgets.ai``).
@@ -194,7 +205,7 @@ def alerts_check(*, household: Household, dates, measure: str = Budget.Measure.E
     Each (budget, period, threshold) is raised once, however concurrently: the unique constraint
     decides, and a losing insert is simply skipped.
     """
-    budgets = list(Budget.objects.for_household(household).filter(measure=measure))
+    budgets = list(Budget.objects.for_household(household).filter(measure=measure).select_related("occasion"))
     if not budgets:
         return []
     raised = []
@@ -226,13 +237,22 @@ def alerts_check(*, household: Household, dates, measure: str = Budget.Measure.E
                         period_start=period_start,
                         threshold=threshold,
                         # An AI budget's use is in millionths: kept to the cent, as alerts are.
-                        defaults={"used": status.used.quantize(CENT, rounding=ROUND_HALF_UP, context=WIDE)},
+                        defaults={
+                            "used": status.used.quantize(CENT, rounding=ROUND_HALF_UP, context=WIDE),
+                            "total": status.total,
+                            "period_label": _period_label(status),
+                        },
                     )
             except IntegrityError:
                 continue
             if created:
                 raised.append((alert, status))
     if raised:
+        members = list(Membership.objects.for_household(household).values_list("user_id", flat=True))
+        Unread = BudgetAlert.unread_by.through
+        Unread.objects.bulk_create(
+            [Unread(budgetalert_id=alert.pk, user_id=user_id) for alert, _ in raised for user_id in members]
+        )
         _notify(household, raised)
         publish(household, "alerts")
     return [alert for alert, _ in raised]
@@ -247,8 +267,7 @@ def _notify(household: Household, raised) -> None:
     if not admins:
         return
     lines = [
-        f"{status.budget.name}: {alert.threshold}% reached — {format_money(status.used, household)} "
-        f"of {format_money(status.total, household)} ({status.period.label})."
+        f"{alert.message}: {format_money(status.used, household)} of {format_money(status.total, household)}."
         for alert, status in raised
     ]
     top = max(raised, key=lambda pair: pair[0].threshold)
@@ -265,8 +284,14 @@ def _notify(household: Household, raised) -> None:
 
 
 @transaction.atomic
-def alerts_mark_read(*, household: Household, user: User) -> int:
-    count = BudgetAlert.objects.for_household(household).filter(read=False).update(read=True)
+def alerts_mark_read(*, household: Household, user: User, alert: BudgetAlert | None = None) -> int:
+    """Mark `alert` (or, without one, every alert of the household) read for `user` alone: the
+    other members' unread alerts stay unread. Returns how many were unread."""
+    unread = BudgetAlert.unread_by.through.objects.filter(user_id=user.pk, budgetalert__household=household)
+    if alert is not None:
+        _check_owned(household, alert=alert)
+        unread = unread.filter(budgetalert_id=alert.pk)
+    count, _ = unread.delete()
     if count:
         publish(household, "alerts")
     return count

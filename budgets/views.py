@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from budgets import selectors, services
 from budgets.forms import BudgetForm, ContextForm
 from budgets.models import Budget, BudgetAlert
-from households.access import parse_uuid, wants_fragment
+from households.access import parse_uuid, viewer_allowed, wants_fragment
 from households.money import format_money
 from households.periods import day_param, month_param
 from households.views import add_errors
@@ -259,15 +259,31 @@ def budget_context(request):
     return render(request, "budgets/context.html", {"rows": rows, "amount": data.get("amount")})
 
 
+@viewer_allowed
 @require_http_methods(["GET", "POST"])
 def alerts(request):
+    """The household's alerts, newest first, each marked new or read for the member looking.
+
+    POST marks them read for this member alone: the one named by `alert` (another household's,
+    or no alert at all, is a 404), or all of them. A viewer may: it changes only what they have
+    read, never the household's money.
+    """
     if request.method == "POST":
-        services.alerts_mark_read(household=request.household, user=request.user)
+        alert = None
+        if "alert" in request.POST:
+            alert = get_object_or_404(
+                BudgetAlert.objects.for_household(request.household), pk=parse_uuid(request.POST["alert"])
+            )
+        services.alerts_mark_read(household=request.household, user=request.user, alert=alert)
         if wants_fragment(request):
-            return render(request, "budgets/alerts.html#alert-bell", {"unread_alerts": 0})
+            if alert is not None:
+                row = BudgetAlert.objects.with_unread(request.user).select_related("budget").get(pk=alert.pk)
+                return render(request, "budgets/alerts.html#alert-row", {"alert": row, "bell_oob": True})
+            return render(request, "budgets/alerts.html#alert-bell", {})
         return redirect("alerts")
     rows = (
         BudgetAlert.objects.for_household(request.household)
+        .with_unread(request.user)
         .select_related("budget")
         .order_by("-created_at")[:100]
     )

@@ -78,6 +78,17 @@ def _snapshot() -> dict:
     return {"counts": counts, "sums": sums, "links": links}
 
 
+def _unread_alert_seats() -> int:
+    """Unread alerts (the household-wide flag before budgets 0006) times their household's members."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM budgets_budgetalert a JOIN households_membership m "
+            f"ON m.household_id = a.household_id WHERE a.{connection.ops.quote_name('read')} = %s",
+            [False],
+        )
+        return cursor.fetchone()[0]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_upgrading_a_database_with_the_demo_household_changes_no_row_and_no_total():
     head = _head()
@@ -93,11 +104,16 @@ def test_upgrading_a_database_with_the_demo_household_changes_no_row_and_no_tota
             old.get_model("budgets", "Recipient").objects.count() == before["counts"]["budgets_recipient"] > 0
         )
         assert before["links"]["items"] and before["links"]["budgets"]
+        unread_seats = _unread_alert_seats()
+        assert unread_seats > 0
     finally:
         _migrate(head)
 
     after = _snapshot()
     added = {table: n for table, n in after["counts"].items() if table not in before["counts"]}
+    # Filled on purpose (budgets 0006): alerts are read per member now, and an alert the household
+    # had not read is unread for each of its members.
+    assert added.pop("budgets_budgetalert_unread_by") == unread_seats
     assert set(added.values()) <= {0}, "a table added since the move was filled by the upgrade"
     after["counts"] = {table: n for table, n in after["counts"].items() if table in before["counts"]}
     assert after == before

@@ -1,4 +1,5 @@
-"""Budgets: the meter's arithmetic, the tree, periods, the context fragment and threshold alerts."""
+"""Budgets: the meter's arithmetic, the tree, periods, the context fragment and threshold alerts
+(raised once under concurrency here; what they say and who has read them: test_alerts.py)."""
 
 import re
 import threading
@@ -6,14 +7,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core import mail
 from django.db import connection
 
 from budgets.models import Budget, BudgetAlert
 from budgets.selectors import budget_tree, statuses
 from budgets.services import budget_create
 from expenses.models import Category, Expense, ExpenseStatus
-from expenses.services import ExpenseData, expense_create, expense_delete
+from expenses.services import ExpenseData, expense_create
 from tests.factories import ExpenseFactory
 
 pytestmark = pytest.mark.django_db
@@ -256,60 +256,6 @@ def test_context_fragment_agrees_with_meter(member_client, household, member_use
     assert f"₹{status.remaining:,.2f} left" in html
     assert "after this: <strong>₹200.00 over</strong>" in html
     assert "Would go over" in html
-
-
-def test_alerts_raised_once_per_threshold(
-    member_client, household, member_user, admin_user, django_capture_on_commit_callbacks
-):
-    make_budget(
-        household, member_user, "1000", name="Dining", category=cat(household, "Dining"), thresholds=[50, 90]
-    )
-    dining = cat(household, "Dining")
-
-    def spend(amount):
-        return expense_create(
-            household=household,
-            user=member_user,
-            data=ExpenseData(
-                amount=Decimal(amount), category=dining, date=household.today(), paid_by=member_user
-            ),
-        )
-
-    with django_capture_on_commit_callbacks(execute=True):
-        first = spend("600")
-    assert list(BudgetAlert.objects.values_list("threshold", flat=True)) == [50]
-    assert len(mail.outbox) == 1 and admin_user.email in mail.outbox[0].to
-    assert "Dining budget reached 50%" in mail.outbox[0].subject
-    expense_delete(household=household, user=member_user, expense=first)  # falls back under…
-    spend("600")  # …and crosses again: nothing new
-    assert BudgetAlert.objects.count() == 1
-    spend("400")
-    assert sorted(BudgetAlert.objects.values_list("threshold", flat=True)) == [50, 90]
-    page = member_client.get("/alerts/").content.decode()
-    assert "reached <strong>90%</strong>" in page
-    assert 'class="bell-count">2<' in member_client.get("/").content.decode()
-    member_client.post("/alerts/")
-    assert not BudgetAlert.objects.filter(read=False).exists()
-
-
-def test_one_expense_crossing_several_thresholds_raises_one_alert_naming_the_month(
-    member_client, household, member_user, admin_user, django_capture_on_commit_callbacks
-):
-    dining = cat(household, "Dining")
-    make_budget(household, member_user, "1000", name="Dining", category=dining, thresholds=[50, 75, 90, 100])
-    with django_capture_on_commit_callbacks(execute=True):
-        expense_create(
-            household=household,
-            user=member_user,
-            data=ExpenseData(
-                amount=Decimal("800"), category=dining, date=household.today(), paid_by=member_user
-            ),
-        )
-    assert list(BudgetAlert.objects.values_list("threshold", flat=True)) == [75]
-    assert len(mail.outbox) == 1 and "reached 75%" in mail.outbox[0].subject
-    page = member_client.get("/alerts/").content.decode()
-    assert f"reached <strong>75%</strong> in {household.today():%B %Y}" in page
-    assert 'class="bell-count">1<' in member_client.get("/").content.decode()
 
 
 def test_statuses_are_one_query(household, member_user, django_assert_num_queries):

@@ -595,7 +595,7 @@ def _(w):
     w.budget(amount="100")
     w.expense(amount=Decimal("80"))
     bsv.alerts_check(household=w.household, dates=[w.household.today()])
-    assert BudgetAlert.objects.filter(household=w.household, read=False).exists()
+    assert BudgetAlert.objects.for_household(w.household).unread_by(w.member).exists()
     return lambda: bsv.alerts_mark_read(household=w.household, user=w.member), {w.group: {"alerts"}}
 
 
