@@ -15,6 +15,7 @@ class BudgetsConfig(AppConfig):
         "budgets.demo_ai.seed",
         "budgets.demo_tree.settle_alerts",
     ]
+    first_run_steps = ["budgets.firstrun.first_budget"]  # read by households.selectors
 
     def ready(self):
         from . import ai, receivers  # noqa: F401  (connects them, as Django advises for signals)

@@ -9,6 +9,7 @@ class ExpensesConfig(AppConfig):
         ("Empty the trash", "expenses.tasks.trash_empty", "DAILY", None),
     ]
     demo_steps = ["expenses.demo.seed"]
+    first_run_steps = ["expenses.firstrun.first_entry"]  # read by households.selectors
 
     def ready(self):
         from . import receivers  # noqa: F401  (connects them, as Django advises for signals)

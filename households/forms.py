@@ -78,11 +78,15 @@ class SignupForm(HouseholdFieldsMixin, BaseUserCreationForm):
         "timezone",
     ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, invited: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         # The first field is the one to type in first.
         self.fields["email"].widget.attrs.pop("autofocus", None)
         self.fields["name"].widget.attrs["autofocus"] = True
+        if invited:
+            # Signing up through an invite link joins that household: nothing to start or set.
+            for name in ("household_name", "currency", "timezone"):
+                del self.fields[name]
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()

@@ -94,6 +94,12 @@ class Household(models.Model):
     locale = models.CharField(max_length=20, default="en_IN", validators=[validate_locale])
     timezone = models.CharField(max_length=64, default="Asia/Kolkata", validators=[validate_timezone])
     invite_code = models.CharField(max_length=16, unique=True, default=new_invite_code)
+    # Who made the current invite code (the household's creator, then whoever rotated it), named
+    # on the join page. Empty for codes made before it was recorded, or if the account is gone:
+    # the page then names the household's first admin (`households.selectors.invite_for_code`).
+    invite_made_by = models.ForeignKey(
+        "households.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

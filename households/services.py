@@ -66,6 +66,7 @@ def household_create(
         currency=currency,
         timezone=timezone,
         locale=locale or locale_for_currency(currency),
+        invite_made_by=user,
     )
     household.full_clean()
     household.save()
@@ -83,11 +84,15 @@ def account_signup(
     household_name: str = "",
     currency: str = "INR",
     timezone: str = "Asia/Kolkata",
+    invite_code: str = "",
 ) -> User:
-    """A new account; with its own household if `household_name` is given, else none yet
-    (the person joins one with an invite code next)."""
+    """A new account: a member of the household `invite_code` opens (signed up through an invite
+    link), or with its own household if `household_name` is given, else none yet (the person
+    joins one with an invite code next). A code that no longer works creates nothing."""
     user = User.objects.create_user(email=email, password=password, name=name.strip())
-    if household_name.strip():
+    if invite_code:
+        household_join(user=user, code=invite_code)
+    elif household_name.strip():
         household_create(user=user, name=household_name, currency=currency, timezone=timezone)
     return user
 
@@ -114,7 +119,8 @@ def household_join(*, user: User, code: str) -> Membership:
 def invite_code_rotate(*, household: Household, user: User) -> str:
     _require_admin(household, user)
     household.invite_code = new_invite_code()
-    household.save(update_fields=["invite_code"])
+    household.invite_made_by = user
+    household.save(update_fields=["invite_code", "invite_made_by"])
     return household.invite_code
 
 

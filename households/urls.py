@@ -1,19 +1,14 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from households import views
-from households.forms import LoginForm
 
 urlpatterns = [
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", views.login_view, name="login"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("welcome/", views.onboarding, name="onboarding"),
-    path("join/<str:code>/", views.join_link, name="join"),
+    # `path`: a code mangled into several segments still gets the page that says it doesn't work.
+    path("join/<path:code>/", views.join_link, name="join"),
     path("more/", views.more, name="more"),
     path("household/members/", views.members, name="members"),
     path("household/members/<uuid:pk>/role/", views.member_role, name="member_role"),

@@ -280,7 +280,7 @@ def post_data(route: Route, kwargs: dict) -> dict:
 
 
 NOT_OBJECT_IDS = {
-    "join": "an invite code: it names a household on purpose, and joining is a POST from /welcome/",
+    "join": "an invite code: it names a household on purpose; joining is a POST (join page, login, sign-up)",
     "password_reset_confirm": "a user id and a signed token from a password-reset email",
 }
 

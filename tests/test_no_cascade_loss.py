@@ -204,7 +204,11 @@ def world(household, admin_user, member_user):
         usage_record=call,
     )
 
+    Household.objects.filter(pk=household.pk).update(invite_made_by=ravi)  # Ravi made the invite code
+    household.refresh_from_db(fields=["invite_made_by"])
+
     rows = {
+        Household: household,
         Membership: Membership.objects.get(user=ravi),
         Category: dining,
         Recipient: meera,

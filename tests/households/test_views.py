@@ -122,25 +122,20 @@ def test_signup_with_passwords_that_differ_is_a_field_error(client):
     assert not User.objects.exists()
 
 
-def test_signup_without_a_household_name_to_join_one_by_link(client, household):
-    """Someone invited by link has no account yet: they sign up and land on the join form."""
+def test_signup_through_an_invite_link_joins_its_household_at_once(client, household):
+    """Someone invited by link has no account yet: signing up from it makes them a member."""
     join_url = reverse("join", args=[household.invite_code])
-    login_page = client.get(join_url, follow=True)
+    login_page = client.get(f"{reverse('login')}?next={join_url}")
     signup_url = re.search(r'href="(/accounts/signup/[^"]*)"', login_page.content.decode())[1]
     assert "next=" in signup_url
 
-    data = {**SIGNUP, "household_name": ""}
-    response = client.post(html.unescape(signup_url), data, follow=True)
+    response = client.post(html.unescape(signup_url), SIGNUP, follow=True)
 
-    assert response.redirect_chain[-1][0] == f"/welcome/?code={household.invite_code}"
+    assert response.redirect_chain == [("/", 302)]
     user = User.objects.get(email="meera.iyer@example.com")
-    assert not Membership.objects.filter(user=user).exists()
-    assert not Household.objects.exclude(pk=household.pk).exists()
-    assert f'value="{household.invite_code}"' in response.content.decode()
-
-    joined = client.post(reverse("onboarding"), {"action": "join", "join-code": household.invite_code})
-    assert joined.url == "/"
     assert Membership.objects.get(user=user).household == household
+    assert not Household.objects.exclude(pk=household.pk).exists()  # "The Iyers" was not made
+    assert "You joined The Sharmas." in text(response)
 
 
 def test_signup_ignores_a_next_address_on_another_site(client):
@@ -317,33 +312,35 @@ def test_welcome_joins_with_a_code_typed_loosely(lonely_client, lonely_user, hou
     assert f"You joined {household.name}." in text(response)
 
 
-def test_join_link_prefills_the_code(lonely_client, household):
-    response = lonely_client.get(reverse("join", args=[household.invite_code]), follow=True)
-    assert response.redirect_chain[-1][0] == f"/welcome/?code={household.invite_code}"
+def test_welcome_with_a_code_prefills_it_and_names_the_household(lonely_client, household, admin_user):
+    response = lonely_client.get(f"{reverse('onboarding')}?code={household.invite_code}")
     assert response.context["join_form"]["code"].value() == household.invite_code
     assert f'value="{household.invite_code}"' in response.content.decode()
+    assert "Join The Sharmas — invited by Asha" in text(response)
 
 
 def test_join_link_code_is_passed_on_intact(lonely_client):
-    response = lonely_client.get("/join/AB%26CD%23EF/", follow=True)
-    assert response.context["join_form"]["code"].value() == "AB&CD#EF"
+    response = lonely_client.get("/join/AB%26CD%23EF/")
+    assert response.status_code == 404
+    assert "AB&CD#EF" in text(response)
 
 
 def test_join_link_for_someone_already_in_a_household(member_client, other_household):
-    response = member_client.get(reverse("join", args=[other_household.invite_code]), follow=True)
-    assert response.redirect_chain[-1][0] == "/"
-    assert "You already belong to The Sharmas." in text(response)
+    response = member_client.get(reverse("join", args=[other_household.invite_code]))
+    assert response.status_code == 200
+    assert "To join The Neighbours, leave The Sharmas first" in text(response)
     assert not Membership.objects.filter(household=other_household, role=Role.MEMBER).exists()
 
 
-def test_join_link_for_a_signed_out_person_comes_back_after_login(client, household, lonely_user):
+def test_join_link_for_a_signed_out_person_joins_as_they_log_in(client, household, lonely_user):
     join_url = reverse("join", args=[household.invite_code])
-    login_page = client.get(join_url)
-    assert login_page.url == f"/accounts/login/?next={join_url}"
+    assert client.get(join_url).status_code == 200  # the invitation, not a bare login page
     response = client.post(
-        login_page.url, {"username": lonely_user.email, "password": PASSWORD, "next": join_url}
+        f"{reverse('login')}?next={join_url}",
+        {"username": lonely_user.email, "password": PASSWORD, "next": join_url},
     )
-    assert response.url == join_url
+    assert response.url == "/"
+    assert Membership.objects.get(user=lonely_user).household == household
 
 
 def test_welcome_with_a_wrong_code_says_so_beside_the_code(lonely_client, lonely_user):
@@ -645,6 +642,7 @@ def test_settings_keep_a_time_zone_that_is_not_in_the_list(admin_client, househo
 
 # Pages a signed-out person must reach; everything else sends them to log in.
 PUBLIC = {
+    "join",  # the invitation itself; the sample code matches no household, which the page says
     "login",
     "signup",
     "password_reset",
@@ -693,12 +691,12 @@ def test_signed_out_visitors_are_sent_to_log_in(client, household, route):
 @pytest.mark.parametrize("name", sorted(PUBLIC))
 def test_public_pages_answer_signed_out_visitors(client, name):
     route = next(route for route in unique_routes() if route.name == name)
-    assert client.get(sample_path(route)).status_code == 200
+    assert client.get(sample_path(route)).status_code == (404 if name == "join" else 200)
 
 
 def test_the_walk_covers_the_households_pages():
     names = {route.name for route in PRIVATE_ROUTES}
-    assert {"home", "members", "member_role", "household_settings", "join", "logout"} <= names
+    assert {"home", "members", "member_role", "household_settings", "logout"} <= names
     assert not any(name and name.startswith("admin:") for name in names)
 
 
