@@ -314,3 +314,26 @@ def test_the_list_page_pins_its_queries(
     spend(household, member_user, "Groceries", 3)
     with django_assert_num_queries(PINNED):
         member_client.get(path)
+
+
+# ---------------------------------------------------------------- an installation that had the template
+
+
+def test_upgrading_links_the_template_categories_it_plainly_can(member_client, household, member_user):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    occasion = wedding(member_client, household)
+    Category.objects.filter(household=household).update(occasion=None)  # as it was before the link
+    ExpenseFactory(household=household, paid_by=member_user, category_name="Cake")  # used off the wedding
+    migration = import_module("budgets.migrations.0006_template_categories_belong_to_their_occasion")
+
+    migration.link(apps, None)
+
+    linked = set(
+        Category.objects.filter(household=household, occasion=occasion).values_list("name", flat=True)
+    )
+    assert {"Venue", "Attire", "Catering"} <= linked
+    assert "Cake" not in linked and "Transport" not in linked and "Groceries" not in linked
+    assert len(linked) == 13
