@@ -4,8 +4,10 @@ from datetime import date
 from django import forms
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
+from expenses import selectors
 from expenses.models import Category, ExpenseStatus, Occasion, Recipient
 from expenses.services import CHAT_MAX_CHARS, chat_text_problem
+from households.access import parse_uuid
 from households.members import FORMER_MEMBER
 from households.models import Household, User
 from households.money import AmountError, read_amount
@@ -84,8 +86,27 @@ def active_categories(household: Household, include=None):
     return qs.order_by("name")
 
 
+CHOOSE = "— choose —"
+
+
+def offer_categories(
+    field: forms.ModelChoiceField, household: Household, categories: list, *, empty_label=None
+):
+    """Let a category field offer `categories` (a list a selector chose and ordered) and accept
+    only them: the options come from the list, so rendering asks the database nothing more."""
+    field.queryset = Category.objects.for_household(household).filter(pk__in=[c.pk for c in categories])
+    field.empty_label = empty_label
+    field.choices = ([("", empty_label)] if empty_label is not None else []) + [
+        (c.pk, c.name) for c in categories
+    ]
+
+
 class ExpenseForm(forms.Form):
-    """Quick add and inline edit share this form."""
+    """Quick add and inline edit share this form.
+
+    The categories are the household's, most used first; an occasion's own (its template's) only
+    when the expense is that occasion's, and the expense's category always. A new expense starts
+    on the most used category, or on "— choose —" before the first expense."""
 
     amount = AmountField()
     description = forms.CharField(max_length=200, required=False)
@@ -95,11 +116,29 @@ class ExpenseForm(forms.Form):
     status = forms.ChoiceField(choices=ExpenseStatus.choices, initial=ExpenseStatus.PAID)
     due_date = DateField(widget=DateInput, required=False, label="Due date")
 
-    def __init__(self, *args, household: Household, current_category=None, current_paid_by=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        household: Household,
+        current_category=None,
+        current_paid_by=None,
+        occasion=None,
+        ranked: list | None = None,
+        **kwargs,
+    ):
+        """`ranked` is `selectors.categories_by_use(household=…)` when the page has it already."""
         super().__init__(*args, **kwargs)
         self.household = household
         amounts_as_written_in(self, household)
-        self.fields["category"].queryset = active_categories(household, include=current_category)
+        if ranked is None:
+            ranked = selectors.categories_by_use(household=household)
+        categories = selectors.entry_categories(ranked, occasion=occasion, include=current_category)
+        default = None
+        if current_category is None and self.initial.get("category") is None:
+            default = selectors.most_used(categories)
+            self.initial["category"] = default
+        choose = CHOOSE if current_category is None and default is None else None
+        offer_categories(self.fields["category"], household, categories, empty_label=choose)
         self.fields["paid_by"].queryset = household_members(household, include=current_paid_by)
 
     def clean_due_date(self):
@@ -179,9 +218,17 @@ class ExpenseFilterForm(forms.Form):
     # Set by the analysis chat's "what's due soon": planned, overdue or due within this many days.
     due = forms.IntegerField(required=False, min_value=0, max_value=366, widget=forms.HiddenInput)
 
-    def __init__(self, *args, household: Household, **kwargs):
+    def __init__(self, *args, household: Household, ranked: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.for_household(household).order_by("name")
+        if ranked is None:
+            ranked = selectors.categories_by_use(household=household)
+        data = self.data if self.is_bound else {}
+        categories = selectors.filter_categories(
+            ranked,
+            occasion=parse_uuid(data.get(self.add_prefix("occasion"))),
+            selected=parse_uuid(data.get(self.add_prefix("category"))),
+        )
+        offer_categories(self.fields["category"], household, categories, empty_label="All categories")
         self.fields["member"].queryset = household_members(household)
         self.fields["occasion"].queryset = Occasion.objects.for_household(household)
         self.fields["recipient"].queryset = Recipient.objects.for_household(household)

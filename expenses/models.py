@@ -28,9 +28,22 @@ DEFAULT_CATEGORIES = [
 
 
 class Category(HouseholdOwned):
+    """What an expense is for. A category an occasion's template made (the wedding's Venue,
+    Attire …) names that `occasion`: the pickers offer it only for that occasion's expenses (and
+    to an expense that has it already). SET_NULL: when the occasion goes, the category stays, for
+    every expense."""
+
     name = models.CharField(max_length=60)
     colour = models.CharField(max_length=7, default="#546e7a")
     archived = models.BooleanField(default=False)
+    occasion = models.ForeignKey(
+        "Occasion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="template_categories",
+        help_text="Set when an occasion's template made it: offered only for that occasion.",
+    )
 
     history = HistoricalRecords(excluded_fields=["household", "created_at", "updated_at"])
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -19,6 +20,7 @@ from expenses.models import (
     due_soon_q,
     overdue_q,
 )
+from households.members import FORMER_MEMBER
 from households.models import Household, User
 from households.money import ZERO
 from households.periods import month_end
@@ -95,8 +97,28 @@ class ExpenseFilter:
         }
         return urlencode({name: value for name, value in params.items() if value})
 
+    def labels(self) -> list[str]:
+        """The filter in words, for the list's "Filter" summary: “rent” · December 2025 · Dining."""
+        parts = [f"“{self.q}”"] if self.q else []
+        if self.start and self.end and self.start.day == 1 and self.end == month_end(self.start):
+            parts.append(f"{self.start:%B %Y}")
+        elif self.start or self.end:
+            parts.append(" – ".join(_day(d) if d else "…" for d in (self.start, self.end)))
+        parts += [str(x) for x in (self.category, self.occasion, self.recipient) if x is not None]
+        if self.member is not None:
+            parts.append(self.member.name or FORMER_MEMBER)
+        if self.status in ExpenseStatus.values:
+            parts.append(ExpenseStatus(self.status).label)
+        if self.overdue:
+            parts.append("Overdue")
+        return parts
+
     def link(self) -> str:
         return f"{reverse('expenses')}?{query}" if (query := self.query()) else reverse("expenses")
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
 
 
 def _pk(value) -> str:
@@ -174,3 +196,59 @@ def spend_totals(expenses) -> dict:
         "planned": totals["planned"] or ZERO,
         "count": totals["count"],
     }
+
+
+# ---------------------------------------------------------------- category pickers
+
+
+def categories_by_use(*, household: Household) -> list[Category]:
+    """Every category of the household, most used first (its count of live expenses, `uses`),
+    ties by name; with the occasion a template made it for. One query, whatever their number:
+    the pickers below choose from this list without asking the database again."""
+    return list(
+        Category.objects.for_household(household)
+        .annotate(uses=Count("expenses", filter=Q(expenses__deleted_at__isnull=True)))
+        .select_related("occasion")
+        .order_by("-uses", Lower("name"), "pk")
+    )
+
+
+def entry_categories(
+    ranked: list[Category],
+    *,
+    occasion: Occasion | None = None,
+    include: Category | None = None,
+    also: frozenset = frozenset(),
+) -> list[Category]:
+    """The categories offered when entering an expense, in `ranked`'s order: the active ones for
+    every expense; those an occasion's template made, only for that `occasion`; `also` (ids, as
+    the categories of an occasion's sub-budgets); and `include`, the expense's own category,
+    whatever it is — a picker never hides the category a row has."""
+    occasion_id = getattr(occasion, "pk", occasion)
+    include_id = getattr(include, "pk", include)
+    return [
+        c
+        for c in ranked
+        if c.pk == include_id
+        or (not c.archived and (c.occasion_id is None or c.occasion_id == occasion_id or c.pk in also))
+    ]
+
+
+def filter_categories(
+    ranked: list[Category], *, occasion: Occasion | None = None, selected: Category | None = None
+) -> list[Category]:
+    """The categories the expense list can filter by: every one for all expenses (archived ones
+    too: their expenses are still listed) and an occasion's own ones where they have expenses, for
+    that occasion, or when picked."""
+    occasion_id = getattr(occasion, "pk", occasion)
+    selected_id = getattr(selected, "pk", selected)
+    return [
+        c
+        for c in ranked
+        if c.occasion_id is None or c.uses or c.occasion_id == occasion_id or c.pk == selected_id
+    ]
+
+
+def most_used(categories: list[Category]) -> Category | None:
+    """The default category of a new expense: the one used most, or none before the first expense."""
+    return categories[0] if categories and categories[0].uses else None

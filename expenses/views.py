@@ -17,7 +17,6 @@ from expenses.forms import (
     ExpenseFilterForm,
     ExpenseForm,
     MergeForm,
-    active_categories,
     household_members,
 )
 from expenses.models import (
@@ -48,10 +47,11 @@ def _expense_data(cleaned: dict) -> ExpenseData:
     )
 
 
-def _new_expense_form(request, data=None):
+def _new_expense_form(request, data=None, *, ranked=None):
     return ExpenseForm(
         data,
         household=request.household,
+        ranked=ranked,
         prefix="add",
         initial={
             "date": request.household.today(),
@@ -68,7 +68,8 @@ def _list_context(request, query: QueryDict) -> dict:
     default_month = not query
     if default_month:
         query = QueryDict(f"month={household.today():%Y-%m}")
-    filter_form = ExpenseFilterForm(query, household=household)
+    ranked = selectors.categories_by_use(household=household)  # the filter's and the add form's
+    filter_form = ExpenseFilterForm(query, household=household, ranked=ranked)
     cleaned = filter_form.cleaned_data if filter_form.is_valid() else {}
     filters = selectors.ExpenseFilter.from_cleaned(cleaned)
     matching = selectors.expenses_matching(household=household, filters=filters)
@@ -84,6 +85,7 @@ def _list_context(request, query: QueryDict) -> dict:
         "query": params.urlencode(),
         "is_filtered": not default_month and any(v for k, v in query.items() if k != "page"),
         "default_month": default_month,
+        "ranked": ranked,
     }
 
 
@@ -91,8 +93,8 @@ def _list_context(request, query: QueryDict) -> dict:
 def expense_list(request):
     context = _list_context(request, request.GET)
     if wants_fragment(request):
-        return render(request, "expenses/list.html#expense-results", context)
-    context["add_form"] = _new_expense_form(request)
+        return render(request, "expenses/list.html#expense-results", {**context, "oob_summary": True})
+    context["add_form"] = _new_expense_form(request, ranked=context["ranked"])
     return render(request, "expenses/list.html", context)
 
 
@@ -112,8 +114,8 @@ def expense_add(request):
             if not wants_fragment(request):
                 messages.success(request, f"Saved {expense.description or expense.category.name}.")
                 return redirect("expenses")
-            form = _new_expense_form(request)
             context = _list_context(request, QueryDict(request.GET.urlencode()))
+            form = _new_expense_form(request, ranked=context["ranked"])
             context.update(add_form=form, just_added=expense)
             return render(request, "expenses/list.html#expense-workspace", context)
     if wants_fragment(request):
@@ -175,6 +177,7 @@ def expense_edit(request, pk):
         household=request.household,
         current_category=expense.category,
         current_paid_by=expense.paid_by,
+        occasion=expense.occasion_id,
         initial=initial,
         prefix=f"e{expense.pk.hex[:8]}",
     )
@@ -251,8 +254,9 @@ def trash(request):
 
 
 def draft_card_context(request, drafts) -> dict:
-    """Cards share their pickers: one categories query and one members query per page."""
-    pickers = (list(active_categories(request.household)), list(household_members(request.household)))
+    """Cards share their pickers: one categories query and one members query per page. The
+    categories are those of a new expense, most used first, and any a card's draft names."""
+    pickers = _draft_pickers(request, [draft.category_id for draft in drafts])
     cards = [
         {
             "draft": draft,
@@ -276,8 +280,19 @@ def draft_card_context(request, drafts) -> dict:
     return {"cards": cards}
 
 
+def _draft_pickers(request, category_ids) -> tuple[list, list]:
+    ranked = selectors.categories_by_use(household=request.household)
+    categories = selectors.entry_categories(ranked, also=frozenset(filter(None, category_ids)))
+    return categories, list(household_members(request.household))
+
+
 def _draft_form(request, draft, data=None):
-    return DraftForm(data, household=request.household, prefix=f"d{draft.pk.hex[:8]}")
+    return DraftForm(
+        data,
+        household=request.household,
+        pickers=_draft_pickers(request, [draft.category_id]),
+        prefix=f"d{draft.pk.hex[:8]}",
+    )
 
 
 def _draft_data(cleaned: dict) -> DraftData:
@@ -602,7 +617,11 @@ def categories(request):
         else:
             messages.success(request, f"Added {category.name}.")
             return redirect("categories")
-    rows = Category.objects.for_household(request.household).order_by("archived", "name")
+    rows = (
+        Category.objects.for_household(request.household)
+        .select_related("occasion")
+        .order_by("archived", "name")
+    )
     return render(request, "expenses/categories.html", {"form": form, "categories": rows})
 
 

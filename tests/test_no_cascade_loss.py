@@ -127,6 +127,8 @@ def world(household, admin_user, member_user):
     dining = Category.objects.get(household=household, name="Dining")
     meera = Recipient.objects.create(household=household, name="Meera")
     diwali = Occasion.objects.create(household=household, name="Diwali", date=household.today())
+    dining.occasion = diwali  # as if Diwali's template had made it
+    dining.save(update_fields=["occasion"])
     expense = Expense.objects.create(
         household=household,
         amount=Decimal("300.00"),

@@ -1,9 +1,11 @@
 from django import forms
 
 from budgets.forms import BudgetAmountField
+from budgets.occasions.selectors import occasion_categories
 from budgets.occasions.wedding import TemplateRow
-from expenses.forms import AmountField, DateInput, active_categories, amounts_as_written_in
+from expenses.forms import CHOOSE, AmountField, DateInput, amounts_as_written_in, offer_categories
 from expenses.models import Category, Occasion, Recipient, Stage
+from expenses.selectors import most_used
 from households.models import Household
 from households.money import format_money
 from households.periods import DateField
@@ -48,12 +50,17 @@ class SubBudgetForm(forms.Form):
     )
     amount = BudgetAmountField()
 
-    def __init__(self, *args, household: Household, **kwargs):
+    def __init__(
+        self, *args, household: Household, occasion: Occasion, categories: list | None = None, **kwargs
+    ):
+        """`categories`: `selectors.occasion_categories(…)` when the page has them already."""
         kwargs.setdefault("prefix", "sub")
         super().__init__(*args, **kwargs)
         amounts_as_written_in(self, household)
         self.fields["recipient"].queryset = Recipient.objects.for_household(household)
-        self.fields["category"].queryset = active_categories(household)
+        if categories is None:
+            categories = occasion_categories(household=household, occasion=occasion)
+        offer_categories(self.fields["category"], household, categories, empty_label="—")
 
     def clean(self):
         data = super().clean()
@@ -82,7 +89,17 @@ class ItemForm(forms.Form):
     )
     date = DateField(widget=DateInput)
 
-    def __init__(self, *args, household: Household, occasion: Occasion, today: date, **kwargs):
+    def __init__(
+        self,
+        *args,
+        household: Household,
+        occasion: Occasion,
+        today: date,
+        categories: list | None = None,
+        **kwargs,
+    ):
+        """The categories: every expense's and the occasion's own, most used first; it starts on
+        Gifts (a board of gifts), else on the most used, else on "— choose —"."""
         kwargs.setdefault("prefix", "item")
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("date", occasion.date if occasion.date >= today else today)
@@ -90,10 +107,13 @@ class ItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         amounts_as_written_in(self, household)
         self.fields["recipient"].queryset = Recipient.objects.for_household(household)
-        categories = active_categories(household)
-        self.fields["category"].queryset = categories
+        if categories is None:
+            categories = occasion_categories(household=household, occasion=occasion)
         if "category" not in self.initial:
-            self.initial["category"] = categories.filter(name__iexact="Gifts").first()
+            gifts = next((c for c in categories if c.name.lower() == "gifts"), None)
+            self.initial["category"] = gifts or most_used(categories)
+        choose = CHOOSE if self.initial["category"] is None else None
+        offer_categories(self.fields["category"], household, categories, empty_label=choose)
 
 
 class RecipientForm(forms.Form):

@@ -17,7 +17,8 @@ from django.db.models import Count, Q, Sum
 
 from budgets.models import Budget
 from budgets.selectors import ZERO, BudgetStatus, counted_q, statuses
-from expenses.models import Expense, Occasion, Stage
+from expenses.models import Category, Expense, Occasion, Stage
+from expenses.selectors import categories_by_use, entry_categories
 from households.models import Household
 
 
@@ -31,6 +32,19 @@ def main_budget_of(occasion_id, budgets) -> Budget | None:
 
 def occasion_budget(*, household: Household, occasion: Occasion) -> Budget | None:
     return main_budget_of(occasion.pk, Budget.objects.for_household(household).filter(occasion=occasion))
+
+
+def occasion_categories(*, household: Household, occasion: Occasion) -> list[Category]:
+    """The categories offered for the occasion's items, most used first: every expense's, the
+    occasion's own (its template made them) and those of its sub-budgets (a category another
+    wedding's template made, when this one's template reuses it). Two queries."""
+    budgeted = frozenset(
+        Budget.objects.for_household(household)
+        .filter(Q(occasion=occasion) | Q(parent__occasion=occasion), category__isnull=False)
+        .values_list("category_id", flat=True)
+    )
+    ranked = categories_by_use(household=household)
+    return entry_categories(ranked, occasion=occasion, also=budgeted)
 
 
 @dataclass

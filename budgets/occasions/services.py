@@ -345,7 +345,8 @@ def wedding_template_apply(
         name: check_amount(amounts.get(name), slugify(name).replace("-", "_"), allow_zero=True)
         for name in names
     }
-    categories = categories_ensure(household=household, user=user, names=names)
+    # Those it makes are the occasion's own: offered for its items, not for every expense.
+    categories = categories_ensure(household=household, user=user, names=names, occasion=occasion)
     taken = set(
         Budget.objects.for_household(household)
         .filter(parent=root, category__isnull=False)

@@ -84,8 +84,13 @@ def _detail_context(request, occasion: Occasion, params: dict, **extra) -> dict:
         "all_query": urlencode({k: v for k, v in params.items() if k != "sub"}),
     }
     if request.membership.can_write:
-        context["item_form"] = ItemForm(household=request.household, occasion=occasion, today=today)
-        context["sub_form"] = SubBudgetForm(household=request.household)
+        categories = selectors.occasion_categories(household=request.household, occasion=occasion)
+        context["item_form"] = ItemForm(
+            household=request.household, occasion=occasion, today=today, categories=categories
+        )
+        context["sub_form"] = SubBudgetForm(
+            household=request.household, occasion=occasion, categories=categories
+        )
     context.update(extra)
     return context
 
@@ -149,7 +154,7 @@ def occasion_delete(request, pk):
 @require_POST
 def occasion_subbudget_add(request, pk):
     occasion = _get_occasion(request, pk)
-    form = SubBudgetForm(request.POST, household=request.household)
+    form = SubBudgetForm(request.POST, household=request.household, occasion=occasion)
     if form.is_valid():
         try:
             budget = services.subbudget_create(

@@ -10,6 +10,7 @@ from expenses.models import (
     DEFAULT_CATEGORIES,
     Category,
     Expense,
+    Occasion,
 )
 from expenses.services.ledger import LEDGER_TOPICS
 from households.live import publish
@@ -44,8 +45,15 @@ def _check_category_name(household: Household, name: str, exclude=None) -> str:
 
 
 @transaction.atomic
-def category_create(*, household: Household, user: User, name: str, colour: str) -> Category:
-    category = Category(household=household, name=_check_category_name(household, name), colour=colour)
+def category_create(
+    *, household: Household, user: User, name: str, colour: str, occasion: Occasion | None = None
+) -> Category:
+    """A new category; with `occasion` (an occasion's template made it), offered only for it."""
+    if occasion is not None and occasion.household_id != household.pk:
+        raise ValidationError("Pick one of this household's occasions.")
+    category = Category(
+        household=household, name=_check_category_name(household, name), colour=colour, occasion=occasion
+    )
     category.full_clean(validate_unique=False, validate_constraints=False)
     category.save()
     publish(household, "categories")
@@ -53,15 +61,18 @@ def category_create(*, household: Household, user: User, name: str, colour: str)
 
 
 @transaction.atomic
-def categories_ensure(*, household: Household, user: User, names: list[str]) -> dict[str, Category]:
-    """The household's categories with these names (any case), creating the missing ones."""
+def categories_ensure(
+    *, household: Household, user: User, names: list[str], occasion: Occasion | None = None
+) -> dict[str, Category]:
+    """The household's categories with these names (any case), creating the missing ones (for
+    `occasion` only, when an occasion's template asks)."""
     existing = {c.name.lower(): c for c in Category.objects.for_household(household)}
     found = {}
     for name in names:
         category = existing.get(name.lower())
         if category is None:
             category = existing[name.lower()] = category_create(
-                household=household, user=user, name=name, colour=DEFAULT_COLOUR
+                household=household, user=user, name=name, colour=DEFAULT_COLOUR, occasion=occasion
             )
         found[name] = category
     return found
