@@ -12,6 +12,7 @@ from expenses.selectors import ExpenseFilter
 from households.access import wants_fragment
 from households.money import ZERO
 from households.periods import month_param, month_period
+from households.selectors import first_run_steps
 
 
 def _chosen_month(request) -> date:
@@ -36,7 +37,7 @@ def _bars(slices, period, by: str) -> list[dict]:
     ]
 
 
-TOP_CATEGORIES = 5  # the rest behind "Show all"
+TOP_CATEGORIES = 4  # the rest behind "N more categories"
 # The 12-month chart's drawing, in viewBox units: an axis column, then twelve bars on a baseline.
 AXIS_WIDTH, BAR_STEP, BAR_HEIGHT, BASELINE = 44, 26, 96, 118
 
@@ -50,6 +51,12 @@ def _axis_top(amount: Decimal) -> Decimal:
         if amount <= step * Decimal(str(nice)):
             return step * Decimal(str(nice))
     return step * 10
+
+
+def _first_run(request) -> list:
+    """The getting-started checklist while any step is still to do (nothing once all are done)."""
+    steps = first_run_steps(household=request.household, membership=getattr(request, "membership", None))
+    return steps if not all(step.done for step in steps) else []
 
 
 def dashboard_context(request) -> dict:
@@ -103,6 +110,7 @@ def dashboard_context(request) -> dict:
         "overdue": selectors.overdue_payments(household=household),
         "due": selectors.due_counts(household=household),
         "recent": selectors.recent_expenses(household=household, limit=5),
+        "first_run": _first_run(request),
         "today": household.today(),
     }
 

@@ -267,8 +267,12 @@ def occasion_spend(*, household: Household, occasion: Occasion) -> dict:
 def recent_expenses(*, household: Household, limit: int = 8):
     # Prefetched, not joined: with a join SQLite's planner sorts the whole ledger instead of
     # walking the date index.
+    # What happened: a payment planned for later is not recent (it is in "Needs attention").
     return list(
-        _ledger(household).prefetch_related("category", "paid_by").order_by("-date", "-created_at")[:limit]
+        _ledger(household)
+        .filter(date__lte=household.today())
+        .prefetch_related("category", "paid_by")
+        .order_by("-date", "-created_at")[:limit]
     )
 
 

@@ -190,10 +190,10 @@ def format_money(amount, household, *, currency: str | None = None, exact: bool 
 
 
 def format_money_short(amount, household) -> str:
-    """An amount rounded for a chart's label, in the household's locale: ₹39.4K, ₹1.2L, $2.5M."""
+    """An amount rounded for a chart's label, in the household's locale: ₹39K, ₹1L, $3M."""
     from babel.numbers import format_compact_currency
 
     with localcontext(prec=60):
         return format_compact_currency(
-            Decimal(amount or 0), household.currency, locale=household.locale, fraction_digits=1
+            Decimal(amount or 0), household.currency, locale=household.locale, fraction_digits=0
         )

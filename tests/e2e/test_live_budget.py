@@ -19,7 +19,8 @@ def groceries_meter(page):
 
 
 def spent(meter) -> Decimal:
-    text = meter.locator(".label-spent summary").inner_text()
+    # A top-level meter's legend, or a sub-budget's one-line summary.
+    text = meter.locator(".label-spent summary, .meter-summary a").first.inner_text()
     return Decimal(re.search(r"([\d,]+\.\d\d)", text).group(1).replace(",", ""))
 
 
@@ -49,6 +50,8 @@ def test_partner_sees_the_meter_move_without_a_reload(page_for, live_server_url)
     watcher = page_for(ASHA)
     watcher.goto(live_server_url + "/budgets/")
     watcher.locator("#live-status[data-state='live']").wait_for(timeout=10_000)
+    # Groceries is a sub-budget of Household: open the disclosures it waits behind.
+    watcher.evaluate("document.querySelectorAll('details.sub-budgets').forEach(d => d.open = true)")
     meter = groceries_meter(watcher)
     before = spent(meter)
 
