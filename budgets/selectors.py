@@ -151,6 +151,12 @@ class BudgetStatus:
         return self.period.label
 
     @property
+    def dated_label(self) -> str:
+        """The period's name beside a figure, or "" for a budget with no dates (it is not "all time"
+        of anything a reader needs told)."""
+        return self.period.label if self.period.start or self.period.end else ""
+
+    @property
     def is_empty(self) -> bool:
         """Nothing set and nothing counted: a sub-budget a template made and no one filled in."""
         return self.total == 0 and self.used == 0

@@ -169,3 +169,54 @@ def test_the_table_rows_link_to_their_own_slice(member_client, household, member
     assert f"category={groceries.pk}" in table[: table.index("</table>")]
     members = html[html.index('id="member-table"') :]
     assert f"member={member_user.pk}" in members[: members.index("</table>")]
+
+
+def test_budgets_show_their_tops_with_children_behind_a_disclosure(
+    member_client, household, admin_user, april
+):
+    """Top-level meters; the children behind "N sub-budgets"; an empty child never as a meter; an
+    over-budget child named in "Needs attention" with what it is over by."""
+    from budgets.services import budget_create
+
+    groceries = Category.objects.get(household=household, name="Groceries")
+    dining = Category.objects.get(household=household, name="Dining")
+    root = budget_create(household=household, user=admin_user, name="Household", amount=Decimal("10000"))
+    filled = budget_create(
+        household=household,
+        user=admin_user,
+        name="Food",
+        amount=Decimal("500"),
+        category=groceries,
+        parent=root,
+    )
+    empty = budget_create(
+        household=household,
+        user=admin_user,
+        name="Eating out",
+        amount=Decimal("0"),
+        category=dining,
+        parent=root,
+    )
+    ExpenseFactory(household=household, paid_by=admin_user, amount=Decimal("700"), category=groceries)
+
+    html = member_client.get("/").content.decode()
+    text = " ".join(html.split())
+    assert f'id="budget-meter-{root.pk}"' in html and f'id="budget-meter-{filled.pk}"' in html
+    assert f'id="budget-meter-{empty.pk}"' not in html  # no ₹0 / 0 % card
+    assert f'<details class="sub-budgets" id="sub-budgets-{root.pk}">' in html  # closed
+    assert '1 sub-budget · <span class="over">1 over</span> · 1 empty' in text
+    assert "1 sub-budget with no amount yet — set amounts" in text
+    assert f'href="/budgets/{empty.pk}/edit/">Set an amount for Eating out</a>' in html
+    attention = text.split('id="attention-title"')[1].split("</section>")[0]
+    assert "Food" in attention and "₹200.00 over" in attention and "April 2026" in attention
+
+
+def test_a_new_household_sees_a_checklist_until_it_is_done(member_client, household, admin_user, april):
+    html = member_client.get("/").content.decode()
+    assert "Getting started" in html
+    ExpenseFactory(household=household, paid_by=admin_user, amount=Decimal("10"))
+    from budgets.services import budget_create
+
+    budget_create(household=household, user=admin_user, name="All", amount=Decimal("100"))
+    # Two members already (the fixtures): all three steps are done, and the card is gone.
+    assert "Getting started" not in member_client.get("/").content.decode()

@@ -317,3 +317,20 @@ def test_context_on_the_occasion_item_form(member_client, household, member_user
         f"/budgets/context/?occasion={occasion.pk}&item-amount=1,200&item-recipient=Someone+new", headers=HX
     ).content.decode()
     assert "Diwali" in html and "after this: <strong>₹200.00 over</strong>" in html
+
+
+def test_a_budgets_period_reads_in_plain_words(member_client, household, admin_user):
+    """Not "Once (between two dates) · all time": the period as a person says it."""
+    from budgets.services import budget_create
+
+    monthly = budget_create(household=household, user=admin_user, name="Home", amount=Decimal("100"))
+    once = budget_create(
+        household=household, user=admin_user, name="Anything", amount=Decimal("100"), period="once"
+    )
+    month = household.today().strftime("%B %Y")
+    assert f"Monthly · {month}" in member_client.get(f"/budgets/{monthly.pk}/").content.decode()
+    page = member_client.get(f"/budgets/{once.pk}/").content.decode()
+    assert "No dates: counts everything it matches" in page
+    assert "between two dates" not in page and "all time" not in page
+    listing = member_client.get("/budgets/").content.decode()
+    assert f"Monthly · {month}" in listing and "No dates: counts everything it matches" in listing
