@@ -99,7 +99,7 @@ def dashboard_context(request) -> dict:
         ],
         "trend_ticks": [
             {"amount": trend_top * share / 2, "y": round(BASELINE - BAR_HEIGHT * share / 2, 1)}
-            for share in (0, 1, 2)
+            for share in ((0, 1, 2) if trend_top else (0,))  # nothing paid: one ₹0 line, not three
         ],
         # The family's budgets; AI usage budgets have their own page (and are admins' business).
         "roots": [s for s in tree if s.depth == 0 and not s.budget.is_ai],

@@ -101,10 +101,14 @@ class BudgetForm(forms.Form):
     def __init__(self, *args, household: Household, exclude=None, **kwargs):
         super().__init__(*args, **kwargs)
         amounts_as_written_in(self, household)
-        parents = Budget.objects.for_household(household).order_by("name")
+        parents = Budget.objects.for_household(household).select_related("parent").order_by("name")
         if exclude is not None:
             parents = parents.exclude(pk=exclude.pk)
         self.fields["parent"].queryset = parents
+        # Two "Transport" budgets (the household's and a wedding's) read apart by what they sit in.
+        self.fields["parent"].label_from_instance = lambda b: (
+            f"{b.parent.name} › {b.name}" if b.parent else b.name
+        )
         # Editing keeps what the budget counts, even an archived category or a former member.
         self.fields["category"].queryset = active_categories(
             household, include=exclude.category if exclude is not None else None

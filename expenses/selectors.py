@@ -111,6 +111,8 @@ class ExpenseFilter:
             parts.append(ExpenseStatus(self.status).label)
         if self.overdue:
             parts.append("Overdue")
+        if self.due is not None:
+            parts.append(f"Overdue or due within {self.due} day{'s' if self.due != 1 else ''}")
         return parts
 
     def link(self) -> str:

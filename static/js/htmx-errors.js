@@ -9,6 +9,10 @@
   function notify(text) {
     var box = document.getElementById("toasts");
     if (!box) return;
+    // The same words once: several fragments failing together make one notice, not a stack.
+    for (var i = 0; i < box.children.length; i++) {
+      if (box.children[i].textContent === text) return;
+    }
     var toast = document.createElement("div");
     toast.className = "toast toast-error";
     toast.setAttribute("role", "alert");
@@ -21,9 +25,27 @@
     later();
   }
 
+  // A fragment that refreshed on its own (a live event: another member changed something) and is
+  // gone (404: deleted meanwhile) is not this member's mistake: say what happened, once, and stop
+  // asking for it.
+  var gone = new WeakSet();
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (gone.has(event.detail.elt)) event.preventDefault();
+  });
+
+  function byLiveEvent(detail) {
+    var trigger = detail.requestConfig && detail.requestConfig.triggeringEvent;
+    return !!(trigger && trigger.type && trigger.type.indexOf("live:") === 0);
+  }
+
   document.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail && event.detail.xhr;
     var status = xhr ? xhr.status : 0;
+    if (status === 404 && byLiveEvent(event.detail)) {
+      gone.add(event.detail.elt);
+      notify("Another member deleted something shown here. Reload the page to see the latest.");
+      return;
+    }
     notify(
       status >= 500
         ? "Something went wrong on the server (error " + status + "). Nothing here changed; try again, or reload the page."

@@ -1,5 +1,6 @@
 """The dashboard: this month's money, from the same selectors as everything else."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -27,6 +28,7 @@ def test_charts_render_with_zero_data(member_client, april):
     assert "₹0.00" in html
     assert "Nothing paid in April 2026 yet." in html
     assert html.count('class="trend-bar') == 12
+    assert html.count('class="trend-tick"') == 1  # one ₹0 line, not ₹0 / ₹0 / ₹0
 
 
 def test_totals_change_and_breakdowns(member_client, household, member_user, admin_user, april):
@@ -79,6 +81,9 @@ def test_numbers_are_the_selectors_numbers(member_client, household, member_user
 def test_trend_highlights_chosen_month_and_links_to_it(member_client, household, member_user, april):
     ExpenseFactory(household=household, paid_by=member_user, amount=Decimal("10"), date=date(2026, 2, 5))
     html = member_client.get("/?month=2026-02").content.decode()
+    # An axis to a round top: ₹0, ₹5, ₹10 for a largest month of ₹10.
+    ticks = re.findall(r'class="trend-tick"[^>]*>([^<]+)<', html)
+    assert ticks == ["₹0", "₹5", "₹10"]
     assert "trend-bar selected" in html
     assert "/expenses/?month=2026-02&amp;status=paid" in html
     assert '<a href="/expenses/?month=2026-02&amp;status=paid">Feb 2026</a>' in html

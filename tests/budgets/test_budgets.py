@@ -334,3 +334,14 @@ def test_a_budgets_period_reads_in_plain_words(member_client, household, admin_u
     assert "between two dates" not in page and "all time" not in page
     listing = member_client.get("/budgets/").content.decode()
     assert f"Monthly · {month}" in listing and "No dates: counts everything it matches" in listing
+
+
+def test_two_budgets_of_one_name_read_apart_in_the_inside_picker(admin_client, household, admin_user):
+    home = budget_create(household=household, user=admin_user, name="Household", amount=Decimal("100"))
+    trip = budget_create(household=household, user=admin_user, name="Trip", amount=Decimal("100"))
+    for parent in (home, trip):
+        budget_create(
+            household=household, user=admin_user, name="Transport", amount=Decimal("10"), parent=parent
+        )
+    page = admin_client.get("/budgets/new/").content.decode()
+    assert "Household › Transport</option>" in page and "Trip › Transport</option>" in page

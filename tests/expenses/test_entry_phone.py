@@ -118,6 +118,8 @@ def test_the_filter_button_says_which_filters_are_on(member_client, household, m
     fragment = member_client.get("/expenses/?q=rent", headers=HX).content.decode()
     assert fragment.lstrip().startswith('<section id="expense-results"')
     assert '<span class="filter-summary" id="filter-summary" hx-swap-oob="true">: “rent”</span>' in fragment
+    due = member_client.get("/expenses/?due=14").content.decode()
+    assert re.search(r'id="filter-summary"[^>]*>: Overdue or due within 14 days</span>', due)
 
 
 def test_a_form_error_keeps_the_typed_text_and_the_form_open(member_client, household, member_user):
