@@ -80,3 +80,35 @@ def test_partner_sees_the_meter_move_without_a_reload(page_for, live_server_url)
         watcher.screenshot(path=str(harness.SCREENSHOTS / f"live-budgets-{width}.png"), full_page=True)
     assert watcher.problems == [] and writer.problems == []
     assert harness.csp_violations(watcher) == []
+
+
+def test_a_budget_another_member_deletes_is_said_once_not_as_a_stack_of_errors(page_for, live_server_url):
+    """Ravi looks at a budget; Asha deletes it. Ravi's live meter finds it gone: one notice in
+    words, and the page stops asking for it (no repeated failures on later events)."""
+    asha = page_for(ASHA)
+    asha.goto(live_server_url + "/budgets/new/")
+    asha.get_by_label("Name").fill("Short-lived")
+    asha.get_by_label("Amount").fill("500")
+    asha.get_by_role("button", name="Save budget").click()
+    asha.wait_for_url(live_server_url + "/budgets/")
+    asha.get_by_role("link", name="Short-lived", exact=True).click()
+    asha.wait_for_url(re.compile(r"/budgets/[0-9a-f-]{36}/$"))
+    budget_url = asha.url
+
+    ravi = page_for(RAVI, width=harness.PHONE)
+    ravi.goto(budget_url)
+    ravi.locator("#live-status[data-state='live']").wait_for(timeout=10_000)
+    asha.get_by_role("button", name="Delete").click()
+    asha.wait_for_url(live_server_url + "/budgets/")
+
+    toast = ravi.locator("#toasts .toast")
+    toast.first.wait_for(timeout=5_000)
+    confirm_in_chat(asha, live_server_url, "20 groceries")  # another live event: nothing new
+    asha.get_by_text("Saved").first.wait_for()
+    ravi.wait_for_timeout(1_000)
+    assert toast.all_inner_texts() == [
+        "Another member deleted something shown here. Reload the page to see the latest."
+    ]
+    # What the browser logs for the one 404 is all; no page error, no CSP violation.
+    assert [p for p in ravi.problems if "404" not in p] == []
+    assert harness.csp_violations(ravi) == []
