@@ -548,7 +548,9 @@ def occasion_spend(ask: Ask) -> Answer:
         return Answer(f"Nothing is tagged with {name} yet.", link=_link(occasion=occasion.pk))
     sentence = f"Your household spent {ask.money(totals['paid'])} on {name}"
     if totals["planned"]:
+        # The list of both, which shows the paid and the planned totals the sentence gives.
         sentence += f", with {ask.money(totals['planned'])} more planned"
+        return Answer(sentence + ".", link=_link(occasion=occasion.pk))
     return Answer(sentence + ".", link=_link(occasion=occasion.pk, status=ExpenseStatus.PAID))
 
 

@@ -308,8 +308,11 @@ def test_occasion_spend(member_client, occasions, wording, name, paid):
 
 
 def test_diwali_mentions_what_is_still_planned(member_client, occasions):
-    answer = sentence(ask(member_client, "what did we spend on Diwali?"))
+    page = ask(member_client, "what did we spend on Diwali?")
+    answer = sentence(page)
     assert answer.endswith("with ₹2,000.00 more planned.")
+    # Its list shows both numbers: what was paid and what is still planned.
+    assert list_totals(member_client, answer_link(page)) == (Decimal("4250.50"), Decimal("2000.00"))
 
 
 def test_another_households_occasion_is_never_matched(member_client, occasions):
