@@ -10,6 +10,8 @@ from __future__ import annotations
 from llmsettings.parser.text import TOKEN_RE
 from llmsettings.parser.vocabulary import KEYWORD_TABLE, LOCATION_PREPS
 
+# A word the household taught by correcting a draft counts above everything else.
+LEARNED_WEIGHT = 8.0
 # How much a household's category name counts when a message names it.
 DEFAULT_NAME_WEIGHTS = {"shopping": 1.0, "other": 1.0}
 CUSTOM_NAME_WEIGHT = 5.0
@@ -87,13 +89,22 @@ def best_category(text: str, home) -> tuple[str, float] | None:
         if best is None or weight > best[0] or (weight == best[0] and position < best[1]):
             best = (weight, position, category)
 
-    table, extra, names = TABLE, home.currency_keywords, home.names
-    longest = max(TABLE_MAX_WORDS, home.name_max_words)
+    table, extra, names, learned = TABLE, home.currency_keywords, home.names, home.learned
+    longest = max(TABLE_MAX_WORDS, home.name_max_words, home.learned_max_words)
     for i in range(len(tokens)):
         table_hit = False
         for n in range(min(longest, len(tokens) - i), 0, -1):
             words = tokens[i : i + n]
             phrase = " ".join(words)
+            if learned:
+                category = learned.get(phrase)
+                if category is None:
+                    for singular in singulars(words[-1]):
+                        category = learned.get(" ".join([*words[:-1], singular]))
+                        if category is not None:
+                            break
+                if category is not None:
+                    consider(LEARNED_WEIGHT + n, i, category)
             if phrase in names:
                 weight, category = names[phrase]
                 consider(weight, i, category)

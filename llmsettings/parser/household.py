@@ -47,6 +47,8 @@ class Household:
     suffix_payer: re.Pattern | None
     member_by_lower: dict[str, str]
     currency_keywords: dict[str, tuple[float, tuple[str, ...]]]
+    learned: dict[str, str]  # phrase -> category, learned from the household's corrections
+    learned_max_words: int
 
     def member(self, m: re.Match) -> str | None:
         """The member a match's "name" group names."""
@@ -62,7 +64,13 @@ def alias_key(name: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def prepare(speaker: str, members: tuple[str, ...], categories: tuple[str, ...], currency: str) -> Household:
+def prepare(
+    speaker: str,
+    members: tuple[str, ...],
+    categories: tuple[str, ...],
+    currency: str,
+    learned: tuple[tuple[str, str], ...] = (),
+) -> Household:
     clean_members = tuple(dict.fromkeys(m for m in members if m))  # kept exactly as given
     by_key = {alias_key(m): m for m in reversed(clean_members)}
     if speaker not in clean_members:
@@ -94,6 +102,12 @@ def prepare(speaker: str, members: tuple[str, ...], categories: tuple[str, ...],
         for variant in variants:
             names.setdefault(" ".join([*words[:-1], variant]), (weight, cat))
     name_max_words = max((p.count(" ") + 1 for p in names), default=1)
+    own_words: dict[str, str] = {}
+    for phrase, category in learned:
+        key, cat = norm_phrase(phrase), by_lower.get(" ".join(category.lower().split()))
+        if key and cat is not None:
+            own_words[key] = cat
+    learned_max_words = max((p.count(" ") + 1 for p in own_words), default=1)
 
     fallback_problem = None
     fallback = by_lower.get("other") or by_lower.get("misc") or by_lower.get("miscellaneous")
@@ -152,4 +166,6 @@ def prepare(speaker: str, members: tuple[str, ...], categories: tuple[str, ...],
         suffix_payer=suffix_payer,
         member_by_lower=dict(aliases),
         currency_keywords=currency_keywords,
+        learned=own_words,
+        learned_max_words=learned_max_words,
     )

@@ -39,6 +39,9 @@ class ParseContext:
     decimal_comma: bool = False  # the household's locale writes 1.200,50 (see households.money)
     month_first: bool = False  # the household's locale writes 03/01 for 1 March (Household.month_first)
     household_ref: str = ""  # a short reference a provider must echo back (an answer for another is refused)
+    # The household's own words, learned from the drafts its members corrected: (phrase,
+    # category name) pairs, read ahead of every built-in table (see categories.best_category).
+    learned: Sequence[tuple[str, str]] = ()
 
 
 @dataclass
@@ -206,6 +209,15 @@ def write_items(r: Reading) -> None:
 PASSES = (normalise, claim_non_money, find_money, split_pieces, share_context, share_words, write_items)
 
 
+def learned_pairs(values) -> tuple[tuple[str, str], ...]:
+    """The learned words as a hashable, ordered tuple; anything malformed is left out."""
+    pairs = []
+    for value in values or ():
+        if isinstance(value, (tuple, list)) and len(value) == 2 and all(isinstance(v, str) for v in value):
+            pairs.append((value[0], value[1]))
+    return tuple(sorted(set(pairs)))
+
+
 def household_for(context: ParseContext) -> Household:
     def names(values) -> tuple[str, ...]:
         if isinstance(values, str):
@@ -217,6 +229,7 @@ def household_for(context: ParseContext) -> Household:
         names(context.members),
         names(context.categories),
         str(context.currency or ""),
+        learned_pairs(context.learned),
     )
 
 
