@@ -146,7 +146,7 @@ def period_phrase(period: Period) -> str:
     return f"in {label}"
 
 
-_N = r"(?:\d{1,4}|" + "|".join(NUMBER_WORDS) + ")"
+_N = r"(?:\d{1,4}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + ")"
 
 
 def _number(raw: str) -> int:

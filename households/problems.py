@@ -15,6 +15,7 @@ PROBLEMS: dict[str, str] = {
     "two_amounts": "Two amounts ({first} and {second}): check the amount.",
     "several_amounts": "Several amounts ({listed}): check the amount.",
     "other_currency": "The amount is in {theirs} but the household uses {ours}: check it.",
+    "money_back": "This reads as money coming back (a refund, cashback or a minus): check it is an expense.",
     "no_date": "No date: check it.",
     "not_a_date": "“{text}” is not a real date: check the date.",
     "date_long_ago": "The date is more than a year ago: check it.",

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 
 from households.money import MAX_AMOUNT, MESSAGES, proposed_amount, to_decimal
 from households.problems import problem_message
-from llmsettings.parser.text import NOT_LETTER, SEP_RE, WORD_RE, alternation
+from llmsettings.parser.text import NOT_LETTER, SEP_RE, WORD_RE, alternation, blank
 from llmsettings.parser.vocabulary import (
     AMOUNT_ENDINGS,
     CURRENCY_ONLY_AFTER,
@@ -22,8 +22,12 @@ from llmsettings.parser.vocabulary import (
     CURRENCY_WORDS,
     DOLLAR_CURRENCIES,
     FILLERS,
+    HUNDRED_WORDS,
     MULTIPLIERS,
+    NUMBER_WORDS,
+    NUMBERED_NOUNS,
     QTY_VERBS,
+    SCALE_WORDS,
     UNITS,
 )
 
@@ -88,6 +92,7 @@ class Amount:
     strength: int  # 3 currency or multiplier, 2 grouped or decimal, 1 plain, 0 looks like an id
     currency: str | None
     plain_int: int | None  # the value when it is a bare small integer (a possible count)
+    negative: bool = False  # written with a leading minus: "-500"
 
 
 def find_amounts(masked: str, currency: str, decimal_comma: bool = False) -> list[Amount]:
@@ -119,8 +124,136 @@ def find_amounts(masked: str, currency: str, decimal_comma: bool = False) -> lis
             if marker_currency == "$":
                 marker_currency = currency if currency in DOLLAR_CURRENCIES else "USD"
         plain = int(num) if strength == 1 and len(num) <= 3 else None
-        found.append(Amount(m.start(), m.end(), value, strength, marker_currency, plain))
+        found.append(
+            Amount(
+                m.start(), m.end(), value, strength, marker_currency, plain, _minus_before(masked, m.start())
+            )
+        )
+    found.extend(_word_amounts(blank(masked, [(a.start, a.end) for a in found]), currency))
+    found.sort(key=lambda a: a.start)
     return found
+
+
+def _minus_before(text: str, start: int) -> bool:
+    """ "-500 food": a minus glued to the number, not a range ("100-200") nor a dash ("tea - 20")."""
+    return start > 0 and text[start - 1] == "-" and (start == 1 or not text[start - 2].isalnum())
+
+
+# ------------------------------------------------------------------------------ amounts in words
+
+_NUMBER_WORD = alternation([*NUMBER_WORDS, *HUNDRED_WORDS, *SCALE_WORDS, "and", "a"])
+WORDS_RUN_RE = re.compile(rf"(?<![\w-]){_NUMBER_WORD}(?:(?:\s+|-){_NUMBER_WORD})*(?![\w-])", re.I)
+_CURRENCY_AFTER_WORDS_RE = re.compile(rf"\s*(?:{SIGNS_AFTER}|{WORDS_AFTER}{NOT_LETTER})", re.I)
+
+
+def read_number_words(words: list[str]) -> tuple[int, int, bool]:
+    """The value of number words read from the first, how many of them it used, and whether a
+    hundred or a scale was among them: ["two", "thousand", "five", "hundred"] -> (2500, 4, True).
+    It stops at the first word that does not continue the number ("two three" reads "two")."""
+    total = current = used = 0
+    scaled = False
+    for i, raw in enumerate(words):
+        word = raw.lower()
+        following = words[i + 1].lower() if i + 1 < len(words) else ""
+        if word == "and":
+            if not (total or current) or following not in NUMBER_WORDS:
+                break
+        elif word == "a":
+            if total or current or (following not in HUNDRED_WORDS and following not in SCALE_WORDS):
+                break
+        elif word in NUMBER_WORDS:
+            value, last = NUMBER_WORDS[word], current % 100
+            if last and not (last % 10 == 0 and last >= 20 and value < 10):
+                break  # "two three", "twenty thirty"
+            current += value
+        elif word in HUNDRED_WORDS:
+            if current % 100 == 0 and current:
+                break  # "two hundred hundred"
+            current = (current or 1) * 100
+            scaled = True
+        else:  # a scale: thousand, lakh, crore
+            total += (current or 1) * SCALE_WORDS[word]
+            current = 0
+            scaled = True
+        used = i + 1
+    while used and words[used - 1].lower() in ("and", "a"):
+        used -= 1
+    return total + current, used, scaled
+
+
+def _word_amounts(masked: str, currency: str) -> list[Amount]:
+    """Amounts written in words: "three hundred", "two thousand five hundred", "fifty bucks".
+    Without a hundred or a scale they count only next to a currency ("fifty rupees")."""
+    found = []
+    for run in WORDS_RUN_RE.finditer(masked):
+        tokens = list(re.finditer(r"[^\W\d_]+", run.group(0)))
+        at = 0
+        while at < len(tokens):
+            value, used, scaled = read_number_words([t.group(0) for t in tokens[at:]])
+            if not used:
+                at += 1
+                continue
+            start = run.start() + tokens[at].start()
+            end = run.start() + tokens[at + used - 1].end()
+            at += used
+            after = _CURRENCY_AFTER_WORDS_RE.match(masked, end)
+            before = CURRENCY_BEFORE_RE.search(masked, max(0, start - 8), start)
+            if not value or not (scaled or after or before):
+                continue
+            marker = (after.group(0) if after else before.group(0)) if (after or before) else ""
+            marker = marker.strip().lower().rstrip(".")
+            marker_currency = CURRENCY_WORDS.get(marker) if marker else None
+            if marker_currency == "$":
+                marker_currency = currency if currency in DOLLAR_CURRENCIES else "USD"
+            if before:
+                start = before.start()
+            if after:
+                end = after.end()
+            amount = Decimal(value).quantize(CENT, context=WIDE)
+            found.append(Amount(start, end, amount, 3 if marker else 2, marker_currency, None))
+    return found
+
+
+_NOUN_BEFORE_RE = re.compile(r"(?<![\w'])([^\W\d_]+)[ ]{1,2}$")
+
+
+def numbered_nouns(amounts: list[Amount], bare: str) -> set[int]:
+    """Indexes of bare numbers that name a noun ("flat 302", "room 4", "iPhone 15") in a clause
+    where another number is the price."""
+    named = set()
+    for i, a in enumerate(amounts):
+        if a.strength != 1 or a.negative:
+            continue
+        noun = _NOUN_BEFORE_RE.search(bare, max(0, a.start - 24), a.start)
+        if noun and noun.group(1).lower() in NUMBERED_NOUNS:
+            named.add(i)
+    if not named:
+        return named
+    clause_of = _clauses(bare)
+    top_price: dict[int, Decimal] = {}  # clause -> its largest amount that names no noun
+    for i, a in enumerate(amounts):
+        if i not in named and a.value is not None:
+            clause = clause_of(a.start)
+            top_price[clause] = max(top_price.get(clause, a.value), a.value)
+    last_named = {clause_of(amounts[i].start): i for i in sorted(named)}
+    dropped = set()
+    for i in named:
+        clause = clause_of(amounts[i].start)
+        if clause in top_price:  # "flat 302 maintenance 2500"; not "bus 50 metro 40"
+            if amounts[i].value < top_price[clause]:
+                dropped.add(i)
+        elif last_named[clause] != i:  # "route 52 bus 40": the last is the price
+            dropped.add(i)
+    return dropped
+
+
+def _clauses(text: str):
+    cuts = [m.start() for m in SEP_RE.finditer(text)]
+
+    def clause_of(position: int) -> int:
+        return sum(1 for cut in cuts if cut < position)
+
+    return clause_of
 
 
 def counted_nouns(amounts: list[Amount], bare: str) -> set[int]:
@@ -193,6 +326,8 @@ def choose_amount(amounts: list[Amount], currency: str) -> tuple[Decimal | None,
                 problems.append(problem_message("several_amounts", listed=listed))
     value, amount_problems = proposed_amount(chosen.value)
     problems.extend(amount_problems)
+    if any(a.negative for a in usable):
+        problems.append(problem_message("money_back"))
     if chosen.currency and chosen.currency != currency:
         problems.append(problem_message("other_currency", theirs=chosen.currency, ours=currency))
     return value, problems

@@ -18,6 +18,7 @@ from llmsettings.parser.household import BY_VERB, PAY_VERB, PAYMENT_METHOD, Hous
 from llmsettings.parser.text import NOT_LETTER, WORD_RE, alternation
 from llmsettings.parser.vocabulary import (
     LIQUIDS,
+    MARKUP_ELEMENTS,
     RATE_UNITS_AFTER_SLASH,
     RATE_UNITS_AFTER_WORD,
     RATE_WORDS,
@@ -25,6 +26,13 @@ from llmsettings.parser.vocabulary import (
     UNITS,
 )
 
+# Markup and code: a script or style element whole, any tag, an entity, a template expression.
+MARKUP_RE = re.compile(
+    rf"<\s*(?P<element>{alternation(MARKUP_ELEMENTS)})\b[^>]*>.*?(?:<\s*/\s*(?P=element)\s*>|$)"
+    r"|</?[A-Za-z!][^<>\n]{0,200}>|&(?:[A-Za-z]{2,8}|#[0-9]{1,6}|#x[0-9A-Fa-f]{1,6});"
+    r"|\{\{.{0,200}?\}\}|\$\{.{0,200}?\}|\{%.{0,200}?%\}",
+    re.I | re.S,
+)
 LIST_MARKER_RE = re.compile(r"(?m)^[ ]*(?:[0-9]{1,2}[.)]|[-*])[ ]+")
 RATE_RE = re.compile(
     rf"(?<=[0-9])\s*/\s*{alternation(RATE_UNITS_AFTER_SLASH)}\b"
@@ -111,6 +119,10 @@ class Claims:
     def add_payer(self, start: int, end: int, member: str) -> None:
         self.claim(start, end, remove=True)
         self.payers.append(Mention(start, end, member))
+
+
+def claim_markup(claims: Claims) -> None:
+    claims.claim_free(MARKUP_RE, remove=True)
 
 
 def claim_list_markers(claims: Claims) -> None:
@@ -208,6 +220,7 @@ def claim_payers(claims: Claims) -> None:
 
 
 CLAIMS = (
+    claim_markup,
     claim_list_markers,
     claim_dates,
     claim_rates,

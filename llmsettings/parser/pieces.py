@@ -14,7 +14,11 @@ from dataclasses import dataclass
 from llmsettings.parser.amounts import Amount
 from llmsettings.parser.claims import Mention
 from llmsettings.parser.text import SEP_RE, WORD_RE, meaningful, words_between
-from llmsettings.parser.vocabulary import FILLERS
+from llmsettings.parser.vocabulary import FILLERS, LOCATION_PREPS
+
+# Words trailing the last of several pieces are shared by all only when they start like this:
+# "…, sandwich 220 at the airport", "…, books 650 for Meera"; not "…, I paid 90 parking".
+SHARED_LEAD_WORDS = LOCATION_PREPS | {"for", "on", "during", "while"}
 
 
 @dataclass
@@ -116,16 +120,22 @@ def shared_regions(bare: str, pieces: list[Piece], label: int) -> list[tuple[int
     shared = [(0, label)] if label else []
     if len(pieces) < 2:
         return shared
-    if all(
-        words_between(bare, p.start, p.amounts[0].start) and not words_between(bare, p.amounts[-1].end, p.end)
-        for p in pieces[:-1]
-    ):
-        last = pieces[-1]
+    last = pieces[-1]
+    trailing = WORD_RE.search(bare, last.amounts[-1].end, last.end)
+    if (
+        trailing is not None
+        and trailing.group(0).lower() in SHARED_LEAD_WORDS
+        and all(
+            words_between(bare, p.start, p.amounts[0].start)
+            and not words_between(bare, p.amounts[-1].end, p.end)
+            for p in pieces[:-1]
+        )
+    ):  # "coffee 180 and sandwich 220 at the airport", "tuition 4000 and books 650 for Meera"
         shared.append((last.amounts[-1].end, last.end))
-    elif all(
+    elif words_between(bare, pieces[0].amounts[-1].end, pieces[0].end) and all(
         not words_between(bare, p.start, p.amounts[0].start) and words_between(bare, p.amounts[-1].end, p.end)
         for p in pieces[1:]
-    ):
+    ):  # "At DMart 400 rice, 250 oil": every piece reads amount-first after the shared words
         head = pieces[0]
         shared.append((head.start, head.amounts[0].start))
     return shared

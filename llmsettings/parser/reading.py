@@ -7,26 +7,37 @@ left on the ``Reading`` and adds its own part.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from households.money import MESSAGES
 from households.problems import problem_message
-from llmsettings.parser.amounts import CENT, WIDE, Amount, choose_amount, counted_nouns, find_amounts
+from llmsettings.parser.amounts import (
+    CENT,
+    WIDE,
+    Amount,
+    choose_amount,
+    counted_nouns,
+    find_amounts,
+    numbered_nouns,
+)
 from llmsettings.parser.categories import best_category
 from llmsettings.parser.claims import Claims
 from llmsettings.parser.descriptions import amount_removal, tidy
 from llmsettings.parser.household import Household, prepare
 from llmsettings.parser.pieces import Owners, Piece, label_end, shared_regions, split
-from llmsettings.parser.text import WORD_RE, blank, blank_flagged, subtract, words_of
-from llmsettings.parser.vocabulary import CHAR_MAP, LOCATION_PREPS
+from llmsettings.parser.text import WORD_RE, alternation, blank, blank_flagged, subtract, words_of
+from llmsettings.parser.vocabulary import CHAR_MAP, LOCATION_PREPS, MONEY_BACK_WORDS
 
 MAX_TEXT = 5000
 
 # Amounts follow households.money's rule: its maximum and its messages.
 NO_AMOUNT = MESSAGES["missing"]
 TOO_LONG = problem_message("text_cut", limit=MAX_TEXT)
+MONEY_BACK = problem_message("money_back")
+MONEY_BACK_RE = re.compile(rf"(?<![^\W\d_]){alternation(MONEY_BACK_WORDS)}(?![^\W\d_])", re.I)
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,10 @@ def find_money(r: Reading) -> None:
     if counted:
         r.amounts = [a for i, a in enumerate(r.amounts) if i not in counted]
         r.bare = blank(r.masked, [(a.start, a.end) for a in r.amounts])
+    named = numbered_nouns(r.amounts, r.bare)
+    if named:
+        r.amounts = [a for i, a in enumerate(r.amounts) if i not in named]
+        r.bare = blank(r.masked, [(a.start, a.end) for a in r.amounts])
 
 
 def split_pieces(r: Reading) -> None:
@@ -138,9 +153,11 @@ def share_context(r: Reading) -> None:
     r.own_dates = owners.own(claims.dates)
     r.own_payers = owners.own(claims.payers)
     r.bad_dates = owners.own(claims.bad_dates)
-    # A date shared by position dates every piece; failing that, one date in the message dates
-    # the pieces that name none. A payer has to be shared by position.
-    r.default_date = owners.shared_value(claims.dates) or (claims.dates[0].value if claims.dates else r.today)
+    # A date or payer dates (or pays for) the pieces that name none only when it is shared by
+    # position: in a label or shared words, or at the very start or end of the message. A date in
+    # the middle belongs to its own piece ("450 groceries yesterday, 1200 electricity" - only the
+    # groceries were yesterday).
+    r.default_date = owners.shared_value(claims.dates) or r.today
     r.default_payer = owners.shared_value(claims.payers) or r.home.speaker
 
 
@@ -183,6 +200,10 @@ def write_items(r: Reading) -> None:
             if home.fallback_problem:
                 problems.append(home.fallback_problem)
         own_text = words_of(r.described, own)
+        if MONEY_BACK not in problems and (
+            MONEY_BACK_RE.search(own_text) or MONEY_BACK_RE.search(r.shared_text)
+        ):
+            problems.append(MONEY_BACK)
         joined = f"{r.shared_text} {own_text}" if r.lead else f"{own_text} {r.shared_text}"
         description = tidy(joined) or category.lower()
 

@@ -148,6 +148,29 @@ LIQUIDS = _wordset(
 RATE_UNITS_AFTER_SLASH = _wordset("month mo mth year yr day week wk night person head kg piece hr hour")
 RATE_UNITS_AFTER_WORD = _wordset("month year day week night person head")
 RATE_WORDS = _wordset("per a every")
+# A noun a number may name, not price: "flat 302", "room 4", "route 52", "iPhone 15". Such a number
+# is not money when another number in its clause is ("flat 302 maintenance 2500").
+NUMBERED_NOUNS = _wordset(
+    """
+    flat flats house room rooms apartment apt unit suite villa bungalow block tower wing floor plot
+    sector phase lane road street gali ward door gate platform seat berth coach bay counter locker
+    pump table route bus line train version ver model series gen generation class grade std
+    standard chapter level stage season episode iphone ipad galaxy pixel oneplus redmi note macbook
+    ps playstation xbox windows android ios
+    """
+)
+# Words that say money came back, not went out: such a draft is flagged for a person to check.
+MONEY_BACK_WORDS: tuple[str, ...] = (
+    *_words(
+        "refund refunds refunded returned cashback reimbursed reimbursement reversal reversed chargeback"
+    ),
+    "cash back",
+    "money back",
+    "got back",
+    "came back",
+)
+# Markup and code a message may carry by accident or on purpose: never money, never a description.
+MARKUP_ELEMENTS = _wordset("script style")
 # Words before a number that make it a reference, not money: "ref 4471", "order id 99".
 REFERENCE_WORDS: tuple[str, ...] = (
     *_words("no number ref pnr invoice txn utr"),
@@ -225,24 +248,39 @@ DAYS_FROM_TODAY: dict[str, int] = {
 }
 PARTS_OF_DAY = _wordset("night evening morning afternoon")
 # "3 days ago", "a couple of weeks back".
-# Number words, also read by the analysis chat ("the last two months").
+# Number words, also read by the analysis chat ("the last two months") and in amounts written
+# out ("three hundred", "two thousand five hundred", "one lakh twenty thousand").
 NUMBER_WORDS: dict[str, int] = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
+    word: value
+    for value, word in enumerate(
+        _words(
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+            " fifteen sixteen seventeen eighteen nineteen"
+        )
+    )
+    if value
+} | {
     "twenty": 20,
     "thirty": 30,
+    "forty": 40,
+    "fourty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
     "ninety": 90,
+}
+# What multiplies the number words before it: "three hundred", "two lakh fifty thousand".
+HUNDRED_WORDS = _wordset("hundred")
+SCALE_WORDS: dict[str, int] = {
+    "thousand": 1000,
+    "lakh": 100_000,
+    "lakhs": 100_000,
+    "lac": 100_000,
+    "lacs": 100_000,
+    "million": 1_000_000,
+    "crore": 10_000_000,
+    "crores": 10_000_000,
 }
 SMALL_NUMBERS: dict[str, int] = {"a": 1, "an": 1, **NUMBER_WORDS, "couple of": 2}
 DAYS_PER_UNIT: dict[str, int] = {"day": 1, "days": 1, "week": 7, "weeks": 7}
@@ -257,7 +295,7 @@ PAY_VERBS: tuple[str, ...] = (
     *_words(
         """
         paid pays payed spent spends bought buys got ordered booked covered gave sent transferred
-        settled purchased recharged renewed put
+        settled purchased recharged renewed put filled refilled fuelled fueled handed
         """
     ),
     "topped up",

@@ -25,8 +25,9 @@ def test_median_parse_time_per_message_is_well_under_two_milliseconds():
                 today=datetime.date.fromisoformat(row["today"]),
                 speaker=row["speaker"],
                 members=row["members"],
-                categories=DEFAULT_CATEGORY_NAMES,
+                categories=row.get("categories", DEFAULT_CATEGORY_NAMES),
                 currency=row["currency"],
+                month_first=row.get("month_first", False),
             ),
         )
         for row in rows
