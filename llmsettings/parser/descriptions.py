@@ -29,9 +29,9 @@ def tidy(text: str) -> str:
         if text.endswith("("):
             text = text[:-1]
         words = text.split(" ")
-        while words and words[0].lower().strip(",.:;") in LEADING_STRIP:
+        while words and words[0].lower().strip(",.:;!?") in LEADING_STRIP:
             words.pop(0)
-        while words and words[-1].lower().strip(",.:;") in TRAILING_STRIP:
+        while words and words[-1].lower().strip(",.:;!?") in TRAILING_STRIP:
             words.pop()
         text = " ".join(words)
         if text == before:

@@ -326,14 +326,16 @@ FILLERS = _wordset(
     have has did
     """
 )
-LEADING_STRIP = _wordset(
+# Greetings and sign-offs around the items: "hi! milk 60", "petrol 500 thanks".
+GREETINGS = _wordset("hi hii hello hey heya hiya namaste ok okay ack so pls plz please thanks thx ty thank you guys all")
+LEADING_STRIP = GREETINGS | _wordset(
     """
     a an the for on of to at in and with by from paid pay payed spent spend bought buy purchased
     got ordered took i we me had have has did some just also total amount amt rs is was only
     approx around about as filled booked renewed gave transferred sent made
     """
 )
-TRAILING_STRIP = _wordset(
+TRAILING_STRIP = GREETINGS | _wordset(
     """
     a an the for on of to at in and with by from only total each paid spent bought approx around
     about worth rs is was amount amt

@@ -43,7 +43,7 @@ def test_one_message_prints_its_drafts():
         {
             "amount": "1200.00",
             "category": "Utilities",
-            "date": "2026-03-17",
+            "date": "2026-03-18",  # "yesterday" dates its own clause only
             "paid_by": "Asha",
             "description": "electricity",
             "problems": [],
