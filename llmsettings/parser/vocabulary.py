@@ -327,7 +327,9 @@ FILLERS = _wordset(
     """
 )
 # Greetings and sign-offs around the items: "hi! milk 60", "petrol 500 thanks".
-GREETINGS = _wordset("hi hii hello hey heya hiya namaste ok okay ack so pls plz please thanks thx ty thank you guys all")
+GREETINGS = _wordset(
+    "hi hii hello hey heya hiya namaste ok okay ack so pls plz please thanks thx ty thank you guys all"
+)
 LEADING_STRIP = GREETINGS | _wordset(
     """
     a an the for on of to at in and with by from paid pay payed spent spend bought buy purchased
