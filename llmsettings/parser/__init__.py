@@ -22,9 +22,12 @@ How a message is read (``reading.PASSES``, in this order):
 5. Each piece becomes a draft.
 
 The modules: ``vocabulary`` (every word the parser knows, as tables, from which the regexes are
-built), ``dates`` (the date phrases and their readers, public for the analysis chat),
-``amounts``, ``claims``, ``pieces``, ``categories``, ``descriptions``, ``household`` (what is
-prepared once per household) and ``reading`` (the passes).
+built), ``wordtables`` (the keyword tables, read from ``words/*.txt``: one ``phrase → Category >
+Fallback`` a line, in files for general English, Indian English and Hinglish, US English,
+merchants found in many countries, and trades and services), ``dates`` (the date phrases and
+their readers, public for the analysis chat), ``amounts``, ``claims``, ``pieces``,
+``categories``, ``descriptions``, ``household`` (what is prepared once per household) and
+``reading`` (the passes).
 """
 
 from llmsettings.parser.categories import keyword_table, singulars

@@ -8,7 +8,8 @@ has wins.
 from __future__ import annotations
 
 from llmsettings.parser.text import TOKEN_RE
-from llmsettings.parser.vocabulary import KEYWORD_TABLE, LOCATION_PREPS
+from llmsettings.parser.vocabulary import LOCATION_PREPS
+from llmsettings.parser.wordtables import load_tables
 
 # A word the household taught by correcting a draft counts above everything else.
 LEARNED_WEIGHT = 8.0
@@ -46,7 +47,7 @@ def build_table(source: str) -> dict[str, tuple[float, tuple[str, ...]]]:
     return table
 
 
-TABLE = build_table(KEYWORD_TABLE)
+TABLE = load_tables(norm_phrase)
 TABLE_MAX_WORDS = max(p.count(" ") + 1 for p in TABLE)
 
 

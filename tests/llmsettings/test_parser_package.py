@@ -269,14 +269,17 @@ def test_every_month_weekday_and_small_number_is_read():
 # ------------------------------------------------------------------------------ one edit to a table
 
 
-def parse_with_edited_vocabulary(tmp_path: Path, old: str, new: str, text: str) -> list[dict]:
-    """What a copy of the parser reads when its vocabulary.py has one edit, `old` -> `new`."""
+def parse_with_edited_vocabulary(
+    tmp_path: Path, old: str, new: str, text: str, file: str = "vocabulary.py"
+) -> list[dict]:
+    """What a copy of the parser reads when one of its files (vocabulary.py, or a word table such
+    as words/english.txt) has one edit, `old` -> `new`."""
     copy = tmp_path / "llmsettings"
     shutil.copytree(PACKAGE, copy / "parser", ignore=shutil.ignore_patterns("__pycache__"))
     (copy / "__init__.py").write_text("", encoding="utf-8")
-    source = (copy / "parser" / "vocabulary.py").read_text(encoding="utf-8")
+    source = (copy / "parser" / file).read_text(encoding="utf-8")
     assert source.count(old) == 1, old
-    (copy / "parser" / "vocabulary.py").write_text(source.replace(old, new), encoding="utf-8")
+    (copy / "parser" / file).write_text(source.replace(old, new), encoding="utf-8")
     return json.loads(python(PARSE, text, cwd=tmp_path, path=[tmp_path, REPO]))
 
 
@@ -309,7 +312,7 @@ def test_a_category_keyword_is_one_edit_to_the_keyword_table(tmp_path):
     assert parse(text)[0]["category"] == "Other"
 
     (item,) = parse_with_edited_vocabulary(
-        tmp_path, "[Travel]\nflight, ", "[Travel]\nglamping, flight, ", text
+        tmp_path, "\nflight → Travel\n", "\nglamping → Travel\nflight → Travel\n", text, "words/english.txt"
     )
 
     assert item["category"] == "Travel"
@@ -318,7 +321,11 @@ def test_a_category_keyword_is_one_edit_to_the_keyword_table(tmp_path):
 def test_the_unedited_copy_reads_as_the_package_does(tmp_path):
     text = "Ravi paid 1,200 for groceries yesterday and 450 petrol"
 
-    assert parse_with_edited_vocabulary(tmp_path, "[Travel]\n", "[Travel]\n", text) == parse(text)
+    same = parse_with_edited_vocabulary(
+        tmp_path, "\nflight → Travel\n", "\nflight → Travel\n", text, "words/english.txt"
+    )
+
+    assert same == parse(text)
 
 
 # ------------------------------------------------------------------------------ dates and passes as data
