@@ -3,13 +3,13 @@
 .venv/bin/pytest tests/bench/test_parser_speed.py -o addopts="" -s -q
 """
 
-import datetime
 import json
 import statistics
 import time
 from pathlib import Path
 
-from llmsettings.parser import DEFAULT_CATEGORY_NAMES, ParseContext, parse_expenses
+from llmsettings.parser import parse_expenses
+from tests.llmsettings.test_parser import example_context
 
 EXAMPLES_PATH = Path(__file__).parent.parent / "llmsettings" / "parse_examples.json"
 ROUNDS = 200
@@ -21,14 +21,7 @@ def test_median_parse_time_per_message_is_well_under_two_milliseconds():
     messages = [
         (
             row["text"],
-            ParseContext(
-                today=datetime.date.fromisoformat(row["today"]),
-                speaker=row["speaker"],
-                members=row["members"],
-                categories=row.get("categories", DEFAULT_CATEGORY_NAMES),
-                currency=row["currency"],
-                month_first=row.get("month_first", False),
-            ),
+            example_context(row),
         )
         for row in rows
     ]
