@@ -28,6 +28,7 @@ from llmsettings.parser.vocabulary import (
     NUMBERED_NOUNS,
     QTY_VERBS,
     SCALE_WORDS,
+    SEPARATOR_WORDS,
     UNITS,
 )
 
@@ -231,16 +232,19 @@ def numbered_nouns(amounts: list[Amount], bare: str) -> set[int]:
         return named
     clause_of = _clauses(bare)
     top_price: dict[int, Decimal] = {}  # clause -> its largest amount that names no noun
+    written_as_money: set[int] = set()  # clauses with a price written as one ("4.50", "₹300")
     for i, a in enumerate(amounts):
         if i not in named and a.value is not None:
             clause = clause_of(a.start)
             top_price[clause] = max(top_price.get(clause, a.value), a.value)
+            if a.strength > 1:
+                written_as_money.add(clause)
     last_named = {clause_of(amounts[i].start): i for i in sorted(named)}
     dropped = set()
     for i in named:
         clause = clause_of(amounts[i].start)
-        if clause in top_price:  # "flat 302 maintenance 2500"; not "bus 50 metro 40"
-            if amounts[i].value < top_price[clause]:
+        if clause in top_price:  # "flat 302 maintenance 2500", "route 9 toll 4.50"; not "bus 50 metro 40"
+            if amounts[i].value < top_price[clause] or clause in written_as_money:
                 dropped.add(i)
         elif last_named[clause] != i:  # "route 52 bus 40": the last is the price
             dropped.add(i)
@@ -254,6 +258,24 @@ def _clauses(text: str):
         return sum(1 for cut in cuts if cut < position)
 
     return clause_of
+
+
+def _plural_after(bare: str, end: int) -> bool:
+    """Whether the word right after a number is a plural noun: "2 blouses", "3 shirts"."""
+    after = WORD_RE.match(bare, end + 1)
+    word = after.group(0).lower() if after else ""
+    return len(word) > 3 and word.endswith("s") and not word.endswith("ss") and word not in FILLERS
+
+
+def _priced_before(amounts: list[Amount], possible: dict, i: int, bare: str) -> bool:
+    """Whether an amount that is not itself a count comes before amount `i` in its clause."""
+    start = amounts[i].start
+    for j in range(i - 1, -1, -1):
+        if SEP_RE.search(bare, amounts[j].end, start):
+            return False
+        if j not in possible:
+            return True
+    return False
 
 
 def counted_nouns(amounts: list[Amount], bare: str) -> set[int]:
@@ -276,7 +298,9 @@ def counted_nouns(amounts: list[Amount], bare: str) -> set[int]:
             if priced:
                 counts.add(i)
             continue
-        if before and before[-1] not in ",;:\n|&+" and last_word not in ("and", "plus"):
+        if before and before[-1] not in ",;:\n|&+" and last_word not in SEPARATOR_WORDS:
+            if _priced_before(amounts, possible, i, bare) and _plural_after(bare, a.end):
+                counts.add(i)  # "650 for stitching 2 blouses": the price came first
             continue
         if i - 1 in counts:  # "3 samosas and 2 chai": a list of counted things
             counts.add(i)

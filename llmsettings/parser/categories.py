@@ -51,6 +51,44 @@ TABLE = load_tables(norm_phrase)
 TABLE_MAX_WORDS = max(p.count(" ") + 1 for p in TABLE)
 
 
+# Typing slips: a word of the table mistyped by one letter ("vegitables", "electrcity", "shoping")
+# still counts, a little less than the word itself. A word of 5 letters matches only a table word
+# with one more letter; longer words any word one edit away (a letter changed, added or dropped).
+SLIP_MIN_LETTERS = 5
+SLIP_PENALTY = 0.5
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _slip_index(table) -> dict[str, frozenset[str]]:
+    index: dict[str, set[str]] = {}
+    for phrase in table:
+        if " " in phrase or len(phrase) < SLIP_MIN_LETTERS or not phrase.isalpha():
+            continue
+        for variant in {phrase, *_deletes(phrase)}:
+            index.setdefault(variant, set()).add(phrase)
+    return {variant: frozenset(words) for variant, words in index.items()}
+
+
+SLIPS = _slip_index(TABLE)
+
+
+def slip_of(word: str) -> str | None:
+    """The one table word `word` is a slip of, or None (none, or several that disagree)."""
+    if len(word) < SLIP_MIN_LETTERS or not word.isalpha() or word in TABLE:
+        return None
+    found = set(SLIPS.get(word, ()))  # a letter dropped: "piza" of "pizza"
+    if len(word) > SLIP_MIN_LETTERS:
+        for variant in _deletes(word):  # a letter added ("petroll") or changed ("vegitables")
+            found |= {w for w in SLIPS.get(variant, ()) if abs(len(w) - len(word)) <= 1}
+    found = {w for w in found if w[0] == word[0]}  # the first letter is rarely the slip
+    if len({TABLE[w][1] for w in found}) != 1:
+        return None
+    return min(found)
+
+
 def keyword_table() -> dict[str, tuple[float, tuple[str, ...]]]:
     """The keyword table: normalised phrase -> (weight, categories best first)."""
     return dict(TABLE)
@@ -92,8 +130,9 @@ def best_category(text: str, home) -> tuple[str, float] | None:
 
     table, extra, names, learned = TABLE, home.currency_keywords, home.names, home.learned
     longest = max(TABLE_MAX_WORDS, home.name_max_words, home.learned_max_words)
+    covered = 0  # the words of a table phrase already found are not read again alone
     for i in range(len(tokens)):
-        table_hit = False
+        table_hit = i < covered
         for n in range(min(longest, len(tokens) - i), 0, -1):
             words = tokens[i : i + n]
             phrase = " ".join(words)
@@ -118,6 +157,9 @@ def best_category(text: str, home) -> tuple[str, float] | None:
                     hit = extra.get(candidate) or table.get(candidate)
                     if hit is not None:
                         break
+            if hit is None and n == 1 and not names.get(phrase) and (slip := slip_of(phrase)):
+                weight, prefs = table[slip]
+                hit = (weight - SLIP_PENALTY, prefs)
             if hit is None:
                 continue
             weight, prefs = hit
@@ -125,6 +167,7 @@ def best_category(text: str, home) -> tuple[str, float] | None:
                 category = home.by_lower.get(pref.lower())
                 if category is not None:
                     table_hit = True
+                    covered = max(covered, i + n)
                     consider(weight, i, category)
                     break
     if best is None:

@@ -67,6 +67,7 @@ KEEP_PATTERNS = [
         re.I,
     ),
     re.compile(r"(?<![0-9.,])[0-9]{1,2}(?:st|nd|rd|th)\b", re.I),
+    re.compile(r"(?<![0-9.,])[0-9]{1,2}\s+of\s+(?:us|them|you|we)\b", re.I),  # "for the 4 of us"
     re.compile(r"(?<![0-9.,])[0-9]+(?:[.,][0-9]+)?\s*(?:%|percent\b|per\s+cent\b)", re.I),
 ]
 _DIGIT_RE = re.compile(r"[0-9]")

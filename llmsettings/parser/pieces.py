@@ -125,6 +125,7 @@ def shared_regions(bare: str, pieces: list[Piece], label: int) -> list[tuple[int
     if (
         trailing is not None
         and trailing.group(0).lower() in SHARED_LEAD_WORDS
+        and words_between(bare, last.start, last.amounts[0].start)  # not "… and 150 for Aarav"
         and all(
             words_between(bare, p.start, p.amounts[0].start)
             and not words_between(bare, p.amounts[-1].end, p.end)

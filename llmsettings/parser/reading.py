@@ -28,8 +28,17 @@ from llmsettings.parser.claims import Claims
 from llmsettings.parser.descriptions import amount_removal, tidy
 from llmsettings.parser.household import Household, prepare
 from llmsettings.parser.pieces import Owners, Piece, label_end, shared_regions, split
-from llmsettings.parser.text import WORD_RE, alternation, blank, blank_flagged, subtract, words_of
-from llmsettings.parser.vocabulary import CHAR_MAP, LOCATION_PREPS, MONEY_BACK_WORDS
+from llmsettings.parser.text import (
+    WORD_RE,
+    alternation,
+    blank,
+    blank_flagged,
+    meaningful,
+    subtract,
+    words_of,
+)
+from llmsettings.parser.vocabulary import CHAR_MAP, CONTINUATION_WORDS, LOCATION_PREPS, MONEY_BACK_WORDS
+from llmsettings.parser.wordtables import WEAK_WEIGHT as WEAK
 
 MAX_TEXT = 5000
 
@@ -106,6 +115,7 @@ class Reading:
     shared_text: str = ""
     lead: bool = False  # the shared words go before each piece's own
     shared_category: tuple[str, float] | None = None
+    label_category: tuple[str, float] | None = None
     items: list[ParsedItem] = field(default_factory=list)
 
 
@@ -180,6 +190,7 @@ def share_words(r: Reading) -> None:
         )
     r.shared_text = shared_text
     r.shared_category = best_category(words_of(r.telling, shared), r.home) if shared else None
+    r.label_category = best_category(r.telling[: r.label_end], r.home) if r.label_end else None
 
 
 def write_items(r: Reading) -> None:
@@ -192,20 +203,29 @@ def write_items(r: Reading) -> None:
         else:
             amount, problems = None, [NO_AMOUNT]
 
-        found = best_category(words_of(r.telling, own), home) or r.shared_category
+        found = best_category(words_of(r.telling, own), home)
+        label = r.label_category
+        if found is None or (found[1] <= WEAK and label and label[1] > WEAK):
+            found = r.shared_category if found is None else label  # "movie night - …, snacks 18"
+        own_text = words_of(r.described, own)
+        continues = found is None and r.items and continues_before(own_text)
+        if continues:
+            found = (r.items[-1].category, 0.0)
         if found is not None:
             category = found[0]
         else:
             category = home.fallback
             if home.fallback_problem:
                 problems.append(home.fallback_problem)
-        own_text = words_of(r.described, own)
         if MONEY_BACK not in problems and (
             MONEY_BACK_RE.search(own_text) or MONEY_BACK_RE.search(r.shared_text)
         ):
             problems.append(MONEY_BACK)
         joined = f"{r.shared_text} {own_text}" if r.lead else f"{own_text} {r.shared_text}"
         description = tidy(joined) or category.lower()
+        if continues:  # "uber back", "haircut for Aarav": what, from the piece before
+            what = CONTINUED_RE.split(r.items[-1].description, maxsplit=1)[0]
+            description = tidy(f"{what} {own_text}")
 
         date = r.own_dates.get(index) or r.default_date
         if index in r.bad_dates and index not in r.own_dates:
@@ -225,6 +245,16 @@ def write_items(r: Reading) -> None:
                 problems=problems,
             )
         )
+
+
+CONTINUED_RE = re.compile(rf"\s+{alternation(LOCATION_PREPS | {'for', 'on'})}\s+", re.I)
+
+
+def continues_before(text: str) -> bool:
+    """Whether a piece's words only continue the expense before it: "… n 214 back", "haircut 250
+    for me and 150 for Aarav" (a name the parser knows nothing of says whom, not what)."""
+    words = meaningful(text)
+    return bool(words) and all(w.lower() in CONTINUATION_WORDS or w[:1].isupper() for w in words)
 
 
 PASSES = (normalise, claim_non_money, find_money, split_pieces, share_context, share_words, write_items)

@@ -158,7 +158,7 @@ NUMBERED_NOUNS = _wordset(
     sector phase lane road street gali ward door gate platform seat berth coach bay counter locker
     pump table route bus line train version ver model series gen generation class grade std
     standard chapter level stage season episode iphone ipad galaxy pixel oneplus redmi note macbook
-    ps playstation xbox windows android ios
+    ps playstation xbox windows android ios term semester sem quarter batch round part
     """
 )
 # Words that say money came back, not went out: such a draft is flagged for a person to check.
@@ -297,7 +297,8 @@ PAY_VERBS: tuple[str, ...] = (
     *_words(
         """
         paid pays payed spent spends bought buys got ordered booked covered gave sent transferred
-        settled purchased recharged renewed put filled refilled fuelled fueled handed
+        settled purchased recharged renewed put filled refilled fuelled fueled handed venmoed
+        venmo'd zelled zelle'd paypaled paypal'd gpayed gpay'd upi'd
         """
     ),
     "topped up",
@@ -316,7 +317,7 @@ PAYMENT_METHODS: tuple[str, ...] = (
 # ------------------------------------------------------------------------------ splitting and words
 
 # Words that cut a message into expenses, besides , ; | & + and line breaks.
-SEPARATOR_WORDS = _wordset("and plus also then aur")
+SEPARATOR_WORDS = _wordset("and n plus also then aur")
 
 # Words that carry no meaning of their own in an expense note.
 FILLERS = _wordset(
@@ -355,6 +356,19 @@ QTY_VERBS = _wordset("bought buy got ordered order purchased for of with get had
 LOCATION_PREPS = _wordset("at in from near to via outside inside around")
 
 # ------------------------------------------------------------------------------ categories
+
+# Words that only continue the expense before: "uber 189 to work n 214 back" - the 214 is uber too.
+CONTINUATION_WORDS = _wordset("back return again more same too extra another one new pair")
+
+# Words too general to stand alone for a category a household taught ("bill" in "milkman bill").
+GENERIC_WORDS = _wordset(
+    """
+    bill bills fee fees charge charges payment payments monthly weekly yearly annual daily new old
+    extra advance due balance repair repairs service servicing stuff things thing item items order
+    orders misc home house room shop store online cash card upi share half full today yesterday
+    week month year morning evening night last next first second
+    """
+)
 
 # The keyword tables are data files, words/*.txt, read by wordtables.load_tables.
 

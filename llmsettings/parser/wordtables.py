@@ -8,8 +8,10 @@ Each file holds one entry a line::
 
 The phrase, an arrow (`` → `` or ``->``), then the categories it goes to, best first: the first
 the household has wins ("Pets > Health": a household with a Pets category gets vet bills there,
-others Health). A ``~`` before the phrase marks a weak word, which loses to any ordinary one.
-Weights: a weak word 1.0, one word 2.0, a phrase of several words 3.0. ``#`` starts a comment;
+others Health). A ``~`` before the phrase marks a weak word, which loses to any ordinary one;
+a ``!`` a strong word, which says what the money was for whatever thing it names ("fan repair",
+"blouse stitching"). Weights: a weak word 1.0, one word 2.0, a strong word 2.5, a phrase of
+several words 3.0. ``#`` starts a comment;
 blank lines are skipped. Phrases are normalised as ``categories.norm_phrase`` does, so
 "Trader Joe's" and "trader joes" are one phrase.
 
@@ -75,6 +77,7 @@ CATEGORY_NAMES = frozenset(DEFAULT_CATEGORY_NAMES) | frozenset(OPTIONAL_CATEGORY
 
 WEAK_WEIGHT = 1.0
 WORD_WEIGHT = 2.0
+STRONG_WEIGHT = 2.5
 PHRASE_WEIGHT = 3.0
 
 _ARROW_RE = re.compile(r"\s+(?:→|->)\s+")
@@ -88,10 +91,10 @@ def _entry(line: str, norm: Callable[[str], str]) -> tuple[str, float, tuple[str
     if len(parts) != 2:
         raise ValueError("not an entry: want 'phrase → Category > Fallback'")
     left, right = (part.strip() for part in parts)
-    weak = left.startswith("~")
-    raw = left[1:].strip() if weak else left
-    if "," in raw or "~" in raw:
-        raise ValueError(f"one phrase a line, without ',' or a second '~': {left!r}")
+    weak, strong = left.startswith("~"), left.startswith("!")
+    raw = left[1:].strip() if weak or strong else left
+    if "," in raw or "~" in raw or "!" in raw:
+        raise ValueError(f"one phrase a line, without ',' or a second '~' or '!': {left!r}")
     phrase = norm(raw)
     if not phrase:
         raise ValueError(f"no phrase before the arrow: {left!r}")
@@ -103,7 +106,12 @@ def _entry(line: str, norm: Callable[[str], str]) -> tuple[str, float, tuple[str
     unknown = [p for p in prefs if p not in CATEGORY_NAMES]
     if unknown:
         raise ValueError(f"unknown category {unknown[0]!r} (known: wordtables.CATEGORY_NAMES)")
-    weight = WEAK_WEIGHT if weak else (PHRASE_WEIGHT if " " in phrase else WORD_WEIGHT)
+    if weak:
+        weight = WEAK_WEIGHT
+    elif " " in phrase:
+        weight = PHRASE_WEIGHT
+    else:
+        weight = STRONG_WEIGHT if strong else WORD_WEIGHT
     return phrase, weight, prefs
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -88,10 +89,43 @@ def example_is_right(row) -> bool:
     return True
 
 
-@pytest.mark.parametrize("row", EXAMPLES, ids=[row["text"] for row in EXAMPLES])
+def _example(row):
+    """A corpus row as a test case; a known miss (its "known_miss" says why) is a strict xfail,
+    so the day the parser reads it right the test says so and the mark comes off."""
+    marks = [pytest.mark.xfail(reason=row["known_miss"], strict=True)] if "known_miss" in row else []
+    return pytest.param(row, id=row["text"], marks=marks)
+
+
+@pytest.mark.parametrize("row", [_example(row) for row in EXAMPLES])
 def test_corpus_example_is_read_as_expected(row):
     got = [item.as_json() for item in parse_expenses(row["text"], example_context(row))]
     assert example_is_right(row), (got, row["expect"])
+
+
+CORPUS_KINDS = {
+    "trades": 10,
+    "furniture": 10,
+    "festive": 10,
+    "merchants": 10,
+    "noun number": 10,
+    "units": 10,
+    "sign": 8,
+    "number words": 10,
+    "scope": 10,
+    "payer": 10,
+    "multi": 8,
+    "us": 40,
+    "everyday": 100,
+}
+
+
+def test_the_corpus_covers_every_kind_of_message():
+    kinds = Counter(row.get("kind") for row in EXAMPLES)
+    assert len(EXAMPLES) >= 200
+    assert {kind: min(kinds[kind], least) for kind, least in CORPUS_KINDS.items()} == CORPUS_KINDS
+    assert len({row["text"] for row in EXAMPLES}) == len(EXAMPLES)  # no message twice
+    misses = [row for row in EXAMPLES if "known_miss" in row]
+    assert len(misses) <= len(EXAMPLES) // 100  # the corpus is read right, bar a documented 1 %
 
 
 # ------------------------------------------------------------------------------ own phrasing
@@ -887,12 +921,12 @@ def test_words_after_the_last_expense_are_shared_only_when_they_read_as_shared()
 
 
 def test_a_learned_word_comes_before_the_tables_and_only_for_its_household():
-    learned = context(learned=[("milkman", "Groceries"), ("chai", "Health"), ("gizmo", "Not a category")])
+    learned = context(learned=[("gopalji", "Groceries"), ("chai", "Health"), ("gizmo", "Not a category")])
 
-    assert parse_expenses("milkman 600", learned)[0].category == "Groceries"
+    assert parse_expenses("gopalji 600", learned)[0].category == "Groceries"
     assert parse_expenses("chai 20", learned)[0].category == "Health"
     assert parse_expenses("gizmo 20", learned)[0].category == "Other"
-    assert only("milkman 600").category == "Other"  # another household learned nothing
+    assert only("gopalji 600").category == "Other"  # another household learned nothing
 
 
 # ------------------------------------------------------------------------------ properties
@@ -950,5 +984,5 @@ def test_never_raises_and_never_an_unflagged_amount_that_is_not_positive(text):
         assert item.amount is None or item.amount > 0
         if item.amount is None:
             assert item.problems
-    if text.replace(" ", "").startswith("-5"):  # a minus glued to the first number
+    if text.startswith("-5"):  # a minus glued to the first number ("- 500" is a list's dash)
         assert MONEY_BACK in items[0].problems

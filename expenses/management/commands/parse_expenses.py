@@ -4,8 +4,8 @@
     manage.py parse_expenses --batch rows.json
 
 The first form prints one JSON list of items; the batch form reads a JSON list of rows
-(``text``, ``today``, ``speaker``, ``members``, ``currency``; other keys are ignored) and prints
-one JSON list holding each row's list of items, in order.
+(``text``, ``today``, ``speaker``, ``members``, ``currency``, ``month_first``, ``categories``;
+other keys are ignored) and prints one JSON list holding each row's list of items, in order.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def _members(value, speaker: str) -> list[str]:
     return names
 
 
-def _context(*, today, speaker, members, currency, categories, where: str) -> ParseContext:
+def _context(*, today, speaker, members, currency, categories, where: str, month_first=False) -> ParseContext:
     speaker = (str(speaker).strip() if speaker else "") or DEFAULT_SPEAKER
     return ParseContext(
         today=_date(today, where),
@@ -50,7 +50,12 @@ def _context(*, today, speaker, members, currency, categories, where: str) -> Pa
         members=_members(members, speaker),
         categories=categories,
         currency=(str(currency).strip().upper() if currency else "") or DEFAULT_CURRENCY,
+        month_first=month_first is True,
     )
+
+
+def _names(value) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) and v.strip() for v in value)
 
 
 class Command(BaseCommand):
@@ -112,7 +117,8 @@ class Command(BaseCommand):
                 speaker=row.get("speaker"),
                 members=row.get("members"),
                 currency=row.get("currency"),
-                categories=categories,
+                categories=row.get("categories") if _names(row.get("categories")) else categories,
                 where=f"Row {number} of {path}",
+                month_first=row.get("month_first", False),
             )
             yield ("" if text is None else str(text)), context
