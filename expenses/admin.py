@@ -7,6 +7,7 @@ from expenses.models import (
     Expense,
     ExpenseDraft,
     ImportBatch,
+    LearnedWord,
     Occasion,
     Recipient,
     RecurringRule,
@@ -105,3 +106,12 @@ class RecipientAdmin(admin.ModelAdmin):
     list_display = ["name", "relationship", "household"]
     list_filter = ["household"]
     search_fields = ["name"]
+
+
+@admin.register(LearnedWord)
+class LearnedWordAdmin(SimpleHistoryAdmin):
+    list_display = ["phrase", "category", "times", "household", "updated_at"]
+    list_filter = ["household"]
+    search_fields = ["phrase", "category__name", "household__name"]
+    list_select_related = ["household", "category"]
+    raw_id_fields = ["category", "created_by"]

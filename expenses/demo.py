@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from simple_history.utils import bulk_create_with_history
 
-from expenses.models import Cadence, Category, Expense, ExpenseStatus, RecurringRule, Source
+from expenses.models import Cadence, Category, Expense, ExpenseStatus, LearnedWord, RecurringRule, Source
 from expenses.services import DraftData, draft_create
 
 # (category, description, low, high, times a month)
@@ -159,4 +159,9 @@ def seed(*, household, members) -> None:
             ),
             source=Source.CHAT,
             raw_text=text,
+        )
+    # Words the family taught by correcting drafts: the categories page shows them.
+    for phrase, category in [("gopalji", "Groceries"), ("raddiwala", "Housing"), ("bharatanatyam", "Kids")]:
+        LearnedWord.objects.create(
+            household=household, phrase=phrase, category=categories[category], created_by=members[-1]
         )

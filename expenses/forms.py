@@ -195,6 +195,17 @@ class MergeForm(forms.Form):
         )
 
 
+class LearnedWordForm(forms.Form):
+    phrase = forms.CharField(
+        max_length=60, label="Word or phrase", help_text="As members type it, like “gopalji”."
+    )
+    category = forms.ModelChoiceField(queryset=Category.objects.none(), empty_label="Pick a category")
+
+    def __init__(self, *args, household: Household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.for_household(household).filter(archived=False)
+
+
 class ExpenseFilterForm(forms.Form):
     """The expense list's filters, read from the query string (bookmarkable)."""
 

@@ -401,6 +401,9 @@ class ExpenseDraft(HouseholdOwned):
     chat_message = models.ForeignKey(
         "ChatMessage", on_delete=models.SET_NULL, null=True, blank=True, related_name="drafts"
     )
+    # What the parser first proposed ({"category": pk, "description": …, "paid_by": pk}), so a
+    # confirm can tell what the member corrected; empty for drafts no parser wrote.
+    proposed = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["created_at"]
@@ -447,3 +450,31 @@ class ChatMessage(HouseholdOwned):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class LearnedWord(HouseholdOwned):
+    """A word or phrase the household taught the builtin parser by correcting a chat draft: the
+    next message with it gets `category`, ahead of the built-in tables. Members see, rename and
+    remove them on the categories page; removing one keeps its history.
+
+    `category` is PROTECT: a merge moves the household's words first, like its expenses.
+    """
+
+    phrase = models.CharField(max_length=60)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="learned_words")
+    times = models.PositiveIntegerField(default=1, help_text="How many confirmed corrections taught it.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["household", "created_at", "updated_at"])
+
+    class Meta:
+        ordering = ["phrase"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "phrase"], name="learned_word_unique_per_household"),
+        ]
+        indexes = [models.Index(fields=["household", "-updated_at"], name="learned_word_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.phrase} → {self.category}"

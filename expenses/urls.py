@@ -23,6 +23,7 @@ urlpatterns = [
     path("drafts/<uuid:pk>/undo/", views.draft_undo, name="draft_undo"),
     path("categories/", views.categories, name="categories"),
     path("categories/<uuid:pk>/", views.category_edit, name="category_edit"),
+    path("categories/words/<uuid:pk>/", views.learned_word_edit, name="learned_word_edit"),
     path("", include("expenses.urls_recurring")),
     path("", include("expenses.urls_csv")),
 ]

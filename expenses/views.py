@@ -16,6 +16,7 @@ from expenses.forms import (
     DraftForm,
     ExpenseFilterForm,
     ExpenseForm,
+    LearnedWordForm,
     MergeForm,
     household_members,
 )
@@ -27,6 +28,7 @@ from expenses.models import (
     ExpenseDraft,
     ExpenseStatus,
     ImportBatch,
+    LearnedWord,
 )
 from expenses.services import DraftData, DraftNotPending, ExpenseData
 from households.access import next_url, redirect_next, wants_fragment
@@ -622,7 +624,49 @@ def categories(request):
         .select_related("occasion")
         .order_by("archived", "name")
     )
-    return render(request, "expenses/categories.html", {"form": form, "categories": rows})
+    words = LearnedWord.objects.for_household(request.household)
+    return render(
+        request,
+        "expenses/categories.html",
+        {
+            "form": form,
+            "categories": rows,
+            "learned_words": words.select_related("category").order_by("-updated_at")[:LEARNED_SHOWN],
+            "learned_count": words.count(),
+        },
+    )
+
+
+LEARNED_SHOWN = 100  # the words taught most recently, on the categories page
+
+
+@require_http_methods(["GET", "POST"])
+def learned_word_edit(request, pk):
+    word = get_object_or_404(
+        LearnedWord.objects.for_household(request.household).select_related("category"), pk=pk
+    )
+    action = request.POST.get("action")
+    form = LearnedWordForm(
+        request.POST if action == "save" else None,
+        household=request.household,
+        initial={"phrase": word.phrase, "category": word.category_id},
+    )
+    if request.method == "POST":
+        if action == "remove":
+            services.learned_word_remove(household=request.household, user=request.user, word=word)
+            messages.success(request, f"Hearth forgot “{word.phrase}”.")
+            return redirect("categories")
+        if action == "save" and form.is_valid():
+            try:
+                services.learned_word_update(
+                    household=request.household, user=request.user, word=word, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, f"“{word.phrase}” now means {word.category.name}.")
+                return redirect("categories")
+    return render(request, "expenses/learned_word_edit.html", {"word": word, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

@@ -31,6 +31,7 @@ from expenses.models import (
     ChatMessage,
     DraftState,
     ImportBatch,
+    LearnedWord,
     Occasion,
     Recipient,
     RecurringRule,
@@ -133,6 +134,11 @@ def build_category(household_a: Household) -> dict:
     return {"pk": Category.objects.create(household=household_a, name="Target").pk}
 
 
+def build_learned_word(household_a: Household) -> dict:
+    category = Category.objects.create(household=household_a, name="Target")
+    return {"pk": LearnedWord.objects.create(household=household_a, phrase="target", category=category).pk}
+
+
 def build_recurring_rule(household_a: Household) -> dict:
     rule = RecurringRule.objects.create(
         household=household_a,
@@ -211,6 +217,7 @@ BUILDERS = {
     "draft_discard": build_draft,
     "draft_undo": build_confirmed_draft,
     "category_edit": build_category,
+    "learned_word_edit": build_learned_word,
     "chat_message": build_chat_message,
     "recurring_edit": build_recurring_rule,
     "recurring_pause": build_recurring_rule,
@@ -257,6 +264,7 @@ POST_DATA = {
     "expense_edit": _expense_form,
     "draft_confirm": _draft_form,
     "category_edit": {"action": "archive", "name": "Renamed", "colour": "#000000"},
+    "learned_word_edit": {"action": "remove"},
     "recurring_edit": {"description": "Changed", "amount": "1.00", "cadence": "monthly"},
     "recurring_pause": {"paused": "1"},
     "import_map": {"date": "0", "amount": "1", "description": "2", "has_header": "on"},

@@ -27,6 +27,7 @@ from expenses.models import (
     Expense,
     ExpenseDraft,
     ImportBatch,
+    LearnedWord,
     Occasion,
     Recipient,
     RecurringRule,
@@ -226,6 +227,9 @@ def world(household, admin_user, member_user):
         ParseLog: ParseLog.objects.create(household=household, user=ravi, provider="builtin", input_text="x"),
         UsageRecord: call,
         AIReservation: reservation,
+        LearnedWord: LearnedWord.objects.create(
+            household=household, phrase="tiffin", category=dining, created_by=ravi
+        ),
     }
     return rows
 

@@ -13,6 +13,7 @@ from expenses.models import (
     Expense,
     ExpenseDraft,
     ExpenseStatus,
+    LearnedWord,
     Occasion,
     Recipient,
     RecurringRule,
@@ -59,6 +60,7 @@ def test_demo_household_is_lived_in_and_seeding_twice_changes_nothing(client):
         "occasions": Occasion.objects.count(),
         "recipients": Recipient.objects.count(),
         "calls": calls.count(),
+        "learned words": LearnedWord.objects.count(),
     }
     months = {(e.date.year, e.date.month) for e in expenses.filter(status=ExpenseStatus.PAID)}
     assert len(months) >= 6  # six months of history, this one included
@@ -79,7 +81,9 @@ def test_demo_household_is_lived_in_and_seeding_twice_changes_nothing(client):
         "occasions": Occasion.objects.count(),
         "recipients": Recipient.objects.count(),
         "calls": calls.count(),
+        "learned words": LearnedWord.objects.count(),
     }
+    assert counts["learned words"] >= 3
     # Through the login form (the sign-in throttle wants a real request, as a person's sign-in has).
     signed_in = client.post(
         "/accounts/login/", {"username": "ravi@demo.hearth", "password": "hearth-demo-2026"}

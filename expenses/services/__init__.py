@@ -48,6 +48,13 @@ from expenses.services.imports import (
     import_batch_run,
     import_batch_start,
 )
+from expenses.services.learning import (
+    LEARNED_READ_LIMIT,
+    learned_pairs,
+    learned_word_remove,
+    learned_word_update,
+    words_learn,
+)
 from expenses.services.ledger import (
     LEDGER_TOPICS,
     TRASH_DAYS,
@@ -80,6 +87,7 @@ __all__ = [
     "CHAT_MAX_CHARS",
     "CHUNK_ROWS",
     "CONFIRM_BATCH",
+    "LEARNED_READ_LIMIT",
     "LEDGER_TOPICS",
     "TASK_NAME",
     "TRASH_DAYS",
@@ -117,6 +125,9 @@ __all__ = [
     "import_batch_create",
     "import_batch_run",
     "import_batch_start",
+    "learned_pairs",
+    "learned_word_remove",
+    "learned_word_update",
     "ledger_change_announce",
     "make_due_drafts",
     "rule_create",
@@ -124,4 +135,5 @@ __all__ = [
     "rule_set_paused",
     "rule_update",
     "trash_purge",
+    "words_learn",
 ]

@@ -17,6 +17,7 @@ from expenses.models import (
     Source,
 )
 from expenses.services.drafts import DraftData, draft_create
+from expenses.services.learning import learned_pairs, proposal
 from households import background
 from households.live import publish
 from households.models import Household, User
@@ -130,6 +131,7 @@ def _context(household: Household, user: User | None, members, categories) -> Pa
         decimal_comma=household.decimal_comma,
         month_first=household.month_first,
         household_ref=household.pk.hex[:8],
+        learned=learned_pairs(household),
     )
 
 
@@ -164,6 +166,7 @@ def _reply(message, result, members, categories, elapsed_ms, *, notice: str = ""
     for item in result.items:
         problems = list(item.problems)
         category = by_category.get((item.category or "").lower())
+        fallback = category is None or category.name.lower() == "other"
         if category is None:
             category = by_category.get("other")
             if item.category and item.category.lower() != "other":
@@ -188,6 +191,9 @@ def _reply(message, result, members, categories, elapsed_ms, *, notice: str = ""
                 source=Source.CHAT,
                 raw_text=text,
                 chat_message=reply,
+                proposed=proposal(
+                    category=category, description=item.description, paid_by=paid_by, fallback=fallback
+                ),
             )
         )
     ParseLog.objects.create(

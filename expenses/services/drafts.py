@@ -20,6 +20,7 @@ from expenses.models import (
     ExpenseDraft,
     ExpenseStatus,
 )
+from expenses.services.learning import corrected, draft_description, words_learn
 from expenses.services.ledger import (
     ExpenseData,
     check_member,
@@ -81,7 +82,7 @@ def draft_fields_apply(household: Household, draft: ExpenseDraft, data: DraftDat
     draft.amount, amount_problems = proposed_amount(data.amount)
     draft.category = data.category
     draft.date = data.date
-    draft.description = " ".join((data.description or "").split())[:200]
+    draft.description = draft_description(data.description)
     draft.status = data.status if data.status in ExpenseStatus.values else ExpenseStatus.PAID
     draft.due_date = data.due_date if draft.status == ExpenseStatus.PLANNED else None
     draft.paid_by = data.paid_by
@@ -157,6 +158,14 @@ def draft_confirm(
     draft.state = DraftState.CONFIRMED
     draft.expense = expense
     draft.save()
+    if corrected(draft):
+        words_learn(
+            household=household,
+            user=user,
+            drafts=[draft],
+            categories=list(Category.objects.for_household(household)),
+            members=list(User.objects.filter(membership__household=household)),
+        )
     publish(household, "drafts")
     return expense
 
@@ -224,6 +233,13 @@ def _confirm_batch(household: Household, user: User, ids, categories: dict, memb
     bulk_create_with_history(made, Expense, default_user=user)
     ExpenseDraft.objects.bulk_update(confirmed, ["state", "expense", "updated_at"])
     ExpenseDraft.objects.bulk_update(flagged, ["problems", "updated_at"])
+    words_learn(
+        household=household,
+        user=user,
+        drafts=[draft for draft in confirmed if corrected(draft)],
+        categories=list(categories.values()),
+        members=list(members.values()),
+    )
     return [expense.date for expense in made]
 
 

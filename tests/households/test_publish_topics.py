@@ -43,6 +43,7 @@ from expenses.models import (
     ExpenseDraft,
     ExpenseStatus,
     ImportBatch,
+    LearnedWord,
     Occasion,
     Source,
     Stage,
@@ -85,6 +86,10 @@ NOT_WRITES = {
     "expenses.services.ledger.ledger_change_announce",
     "expenses.services.drafts.draft_fields_apply",
     "expenses.services.chat.chat_text_problem",
+    "expenses.services.learning.corrected",
+    "expenses.services.learning.draft_description",
+    "expenses.services.learning.learned_pairs",
+    "expenses.services.learning.proposal",
     "budgets.occasions.services.occasion_topic",
     # Reads a message with the household's provider; the usage record it may write is not shown live.
     "llmsettings.services.parse_message",
@@ -285,6 +290,45 @@ def _(w):
     return lambda: esv.category_merge(
         household=w.household, user=w.admin, source=w.category("Dining"), target=w.category()
     ), {w.group: {"categories"} | LEDGER}
+
+
+def _word(w):
+    return LearnedWord.objects.create(household=w.household, phrase="doodhwala", category=w.category())
+
+
+@case(esv.learned_word_update)
+def _(w):
+    word = _word(w)
+    return lambda: esv.learned_word_update(
+        household=w.household, user=w.admin, word=word, phrase="doodh wala", category=w.category("Dining")
+    ), {w.group: {"categories"}}
+
+
+@case(esv.learned_word_remove)
+def _(w):
+    word = _word(w)
+    return lambda: esv.learned_word_remove(household=w.household, user=w.admin, word=word), {
+        w.group: {"categories"}
+    }
+
+
+@case(esv.words_learn)
+def _(w):
+    draft = w.draft(category=w.category("Dining"), description="doodhwala")
+    draft.proposed = {"category": str(w.category("Other").pk), "description": "doodhwala", "fallback": True}
+    categories = list(Category.objects.filter(household=w.household))
+    return lambda: esv.words_learn(
+        household=w.household, user=w.admin, drafts=[draft], categories=categories, members=[w.member]
+    ), {w.group: {"categories"}}
+
+
+@case(esv.words_learn, "nothing corrected")
+def _(w):
+    draft = w.draft(category=w.category("Dining"), description="dinner")
+    categories = list(Category.objects.filter(household=w.household))
+    return lambda: esv.words_learn(
+        household=w.household, user=w.admin, drafts=[draft], categories=categories, members=[w.member]
+    ), {}
 
 
 @case(esv.expense_create)
