@@ -32,7 +32,14 @@ their readers, public for the analysis chat), ``amounts``, ``claims``, ``pieces`
 
 from llmsettings.parser.categories import keyword_table, singulars
 from llmsettings.parser.dates import read_date
-from llmsettings.parser.reading import MAX_TEXT, NO_AMOUNT, ParseContext, ParsedItem, parse_expenses
+from llmsettings.parser.reading import (
+    MAX_TEXT,
+    NO_AMOUNT,
+    ParseContext,
+    ParsedItem,
+    learned_category,
+    parse_expenses,
+)
 from llmsettings.parser.vocabulary import DEFAULT_CATEGORY_NAMES
 
 __all__ = [
@@ -42,6 +49,7 @@ __all__ = [
     "ParseContext",
     "ParsedItem",
     "keyword_table",
+    "learned_category",
     "parse_expenses",
     "read_date",
     "singulars",

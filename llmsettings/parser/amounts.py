@@ -260,6 +260,9 @@ def _clauses(text: str):
     return clause_of
 
 
+_FOR_RE = re.compile(r"\s+for\s+", re.I)
+
+
 def _plural_after(bare: str, end: int) -> bool:
     """Whether the word right after a number is a plural noun: "2 blouses", "3 shirts"."""
     after = WORD_RE.match(bare, end + 1)
@@ -281,15 +284,18 @@ def _priced_before(amounts: list[Amount], possible: dict, i: int, bare: str) -> 
 def counted_nouns(amounts: list[Amount], bare: str) -> set[int]:
     """Indexes of small bare numbers that count things ("2 coffees 360", "bought 3 shirts")."""
     possible: dict[int, str] = {}  # index -> the text just before it
+    counts: set[int] = set()
     for i, a in enumerate(amounts):
         if a.plain_int is None or not 1 <= a.plain_int <= 20:
+            continue
+        if i + 1 < len(amounts) and _FOR_RE.fullmatch(bare, a.end, amounts[i + 1].start):
+            counts.add(i)  # "passes, 2 for 1,000"
             continue
         after = WORD_RE.match(bare, a.end + 1) if bare[a.end : a.end + 1] == " " else None
         if after is None or after.group(0).lower() in FILLERS:
             continue
         possible[i] = bare[max(0, a.start - 40) : a.start].rstrip()
     priced = len(possible) < len(amounts)  # some amount is not itself a possible count
-    counts: set[int] = set()
     for i, before in possible.items():
         a = amounts[i]
         previous = WORD_RE.findall(before[-20:])

@@ -11,6 +11,10 @@ from llmsettings.parser.text import TOKEN_RE
 from llmsettings.parser.vocabulary import LOCATION_PREPS
 from llmsettings.parser.wordtables import load_tables
 
+# Where money was spent counts less than what on ("sandwich at the airport"); whom it was given
+# to does not ("gave 1,000 to the carpenter").
+PLACE_PREPS = LOCATION_PREPS - {"to"}
+
 # A word the household taught by correcting a draft counts above everything else.
 LEARNED_WEIGHT = 8.0
 # How much a household's category name counts when a message names it.
@@ -75,6 +79,15 @@ def _slip_index(table) -> dict[str, frozenset[str]]:
 SLIPS = _slip_index(TABLE)
 
 
+def _one_edit(a: str, b: str) -> bool:
+    """Whether `b` is `a` with one letter changed, added or dropped (two shared deletes may be
+    two edits apart: "dandiya" and "dhaniya")."""
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return len(long) - len(short) == 1 and any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
 def slip_of(word: str) -> str | None:
     """The one table word `word` is a slip of, or None (none, or several that disagree)."""
     if len(word) < SLIP_MIN_LETTERS or not word.isalpha() or word in TABLE:
@@ -83,7 +96,7 @@ def slip_of(word: str) -> str | None:
     if len(word) > SLIP_MIN_LETTERS:
         for variant in _deletes(word):  # a letter added ("petroll") or changed ("vegitables")
             found |= {w for w in SLIPS.get(variant, ()) if abs(len(w) - len(word)) <= 1}
-    found = {w for w in found if w[0] == word[0]}  # the first letter is rarely the slip
+    found = {w for w in found if w[0] == word[0] and _one_edit(w, word)}  # rarely the first letter
     if len({TABLE[w][1] for w in found}) != 1:
         return None
     return min(found)
@@ -106,6 +119,21 @@ def singulars(token: str) -> list[str]:
     return out
 
 
+def learned_in(text: str, home) -> str | None:
+    """The category of the longest learned phrase in `text` (the earliest of equals), or None."""
+    tokens = TOKEN_RE.findall(text.lower().replace("'", ""))
+    best: tuple[int, int, str] | None = None
+    for i in range(len(tokens)):
+        for n in range(min(home.learned_max_words, len(tokens) - i), 0, -1):
+            words = tokens[i : i + n]
+            for candidate in (words, *([*words[:-1], s] for s in singulars(words[-1]))):
+                category = home.learned.get(" ".join(candidate))
+                if category is not None and (best is None or n > best[0]):
+                    best = (n, i, category)
+                    break
+    return best[2] if best else None
+
+
 def best_category(text: str, home) -> tuple[str, float] | None:
     """The best category for some words, with its weight, or None when no word points to one.
     `home` is the household as household.prepare() gives it."""
@@ -117,12 +145,8 @@ def best_category(text: str, home) -> tuple[str, float] | None:
     def consider(weight: float, position: int, category: str) -> None:
         nonlocal best
         if position > 0 and (
-            tokens[position - 1] in LOCATION_PREPS
-            or (
-                position > 1
-                and tokens[position - 1] in ("the", "a")
-                and tokens[position - 2] in LOCATION_PREPS
-            )
+            tokens[position - 1] in PLACE_PREPS
+            or (position > 1 and tokens[position - 1] in ("the", "a") and tokens[position - 2] in PLACE_PREPS)
         ):
             weight = max(0.5, weight - 1.5)
         if best is None or weight > best[0] or (weight == best[0] and position < best[1]):

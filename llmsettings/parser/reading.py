@@ -23,7 +23,7 @@ from llmsettings.parser.amounts import (
     find_amounts,
     numbered_nouns,
 )
-from llmsettings.parser.categories import best_category
+from llmsettings.parser.categories import best_category, learned_in
 from llmsettings.parser.claims import Claims
 from llmsettings.parser.descriptions import amount_removal, tidy
 from llmsettings.parser.household import Household, prepare
@@ -254,7 +254,9 @@ def continues_before(text: str) -> bool:
     """Whether a piece's words only continue the expense before it: "… n 214 back", "haircut 250
     for me and 150 for Aarav" (a name the parser knows nothing of says whom, not what)."""
     words = meaningful(text)
-    return bool(words) and all(w.lower() in CONTINUATION_WORDS or w[:1].isupper() for w in words)
+    return bool(words) and all(
+        w.lower() in CONTINUATION_WORDS or w.lower() in MONEY_BACK_WORDS or w[:1].isupper() for w in words
+    )
 
 
 PASSES = (normalise, claim_non_money, find_money, split_pieces, share_context, share_words, write_items)
@@ -282,6 +284,15 @@ def household_for(context: ParseContext) -> Household:
         str(context.currency or ""),
         learned_pairs(context.learned),
     )
+
+
+def learned_category(text: str, context: ParseContext) -> str | None:
+    """The category the household's learned words give `text`, or None: how an answer from an
+    LLM provider is corrected by what the household taught (its words come first everywhere)."""
+    home = household_for(context)
+    if not home.learned or not isinstance(text, str):
+        return None
+    return learned_in(text, home)
 
 
 def parse_expenses(text: str, context: ParseContext) -> list[ParsedItem]:

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 from households.money import MESSAGES, AmountError, proposed_amount, to_decimal
 from households.periods import MAX_DATE, MIN_DATE
 from households.problems import problem_message
-from llmsettings.parser import ParseContext, ParsedItem
+from llmsettings.parser import ParseContext, ParsedItem, learned_category
 from llmsettings.providers.base import (
     DEFAULT_TIMEOUT,
     MAX_ATTEMPTS,
@@ -558,12 +558,13 @@ class LLMProvider:
         category = categories.get(category.casefold(), category)
         paid_by = clean_text(entry.get("paid_by"), MAX_NAME)
         paid_by = (names.display(paid_by) or paid_by) if paid_by else context.speaker
+        description = clean_text(entry.get("description"), MAX_DESCRIPTION)
         return ParsedItem(
             amount=amount,
-            category=category,
+            category=learned_category(description, context) or category,  # the household's words win
             date=day,
             paid_by=paid_by,
-            description=clean_text(entry.get("description"), MAX_DESCRIPTION),
+            description=description,
             problems=[*problems, *date_problems],
         )
 

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from analysis.models import Question
-from expenses.models import ChatMessage, ExpenseDraft
+from expenses.models import Category, ChatMessage, ExpenseDraft, LearnedWord
 from expenses.services import chat_message_post
 from households.models import Role
 from households.money import MESSAGES
@@ -323,6 +323,20 @@ def test_absurd_answer_becomes_flagged_drafts(
     assert f.amount is None and MESSAGES["too_large"] in f.problems
     assert problem_message("date_far_ahead") in f.problems
     assert "6 need a look" in reply.text
+
+
+def test_the_households_learned_words_win_over_the_providers_category(
+    kind, server, household, asha, django_capture_on_commit_callbacks
+):
+    use_provider(household, kind, server.base_url)
+    groceries = Category.objects.get(household=household, name="Groceries")
+    LearnedWord.objects.create(household=household, phrase="gopalji", category=groceries)
+    server.script(answer(answer_for(household, category="Other", description="Gopalji milk", amount="600")))
+
+    reply, _ = post(household, asha, "gopalji 600", django_capture_on_commit_callbacks)
+
+    (draft,) = drafts_of(reply)
+    assert (draft.category, draft.problems) == (groceries, [])
 
 
 def test_characters_no_database_keeps_are_dropped(

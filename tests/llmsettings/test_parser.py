@@ -18,6 +18,7 @@ from llmsettings.parser import (
     ParseContext,
     ParsedItem,
     keyword_table,
+    learned_category,
     parse_expenses,
 )
 from llmsettings.parser.amounts import AMOUNT_RES
@@ -927,6 +928,14 @@ def test_a_learned_word_comes_before_the_tables_and_only_for_its_household():
     assert parse_expenses("chai 20", learned)[0].category == "Health"
     assert parse_expenses("gizmo 20", learned)[0].category == "Other"
     assert only("gopalji 600").category == "Other"  # another household learned nothing
+
+
+def test_learned_words_correct_another_readers_category():
+    learned = context(learned=[("gopalji", "Groceries"), ("gopalji sweets", "Gifts")])
+    assert learned_category("Gopalji's milk", learned) == "Groceries"
+    assert learned_category("the gopalji sweets box", learned) == "Gifts"  # the longest phrase
+    assert learned_category("milk", learned) is None
+    assert learned_category("gopalji", context()) is None
 
 
 # ------------------------------------------------------------------------------ properties
