@@ -209,16 +209,23 @@ class DateFormat:
 
 
 DATE_FORMATS = [
-    DateFormat("YYYY-MM-DD", "2026-03-31", ("%Y-%m-%d",)),
+    DateFormat("YYYY-MM-DD", "2026-03-31", ("%Y-%m-%d", "%Y/%m/%d")),
     DateFormat("DD/MM/YYYY", "31/03/2026", ("%d/%m/%Y",)),
     DateFormat("MM/DD/YYYY", "03/31/2026", ("%m/%d/%Y",)),
     DateFormat("DD-MM-YYYY", "31-03-2026", ("%d-%m-%Y",)),
+    DateFormat("DD.MM.YYYY", "31.03.2026", ("%d.%m.%Y",)),
     DateFormat("DD MMM YYYY", "31 Mar 2026", ("%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%d-%B-%Y")),
+    DateFormat("MMM DD, YYYY", "Mar 31, 2026", ("%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y")),
     DateFormat("MM/DD/YY", "03/31/26", ("%m/%d/%y",)),
     DateFormat("DD/MM/YY", "31/03/26", ("%d/%m/%y",)),
+    DateFormat("DD.MM.YY", "31.03.26", ("%d.%m.%y",)),
 ]
 DATE_FORMATS_BY_KEY = {f.key: f for f in DATE_FORMATS}
-_TRAILING_TIME = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?( ?[AaPp][Mm])?$")
+# A time after the date, as exports write it: "2026-04-01T00:00:00+05:30", "4/1/2026 9:05 PM",
+# "2026-04-01 10:00:00Z". The date is the one written: the day the household lived it.
+_TRAILING_TIME = re.compile(
+    r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?( ?[AaPp][Mm])?( ?(Z|UTC|[+-]\d{2}(:?\d{2})?))?$"
+)
 
 
 def parse_date(value: str, date_format: str) -> date:
@@ -266,10 +273,56 @@ def parse_amount(value: str, *, decimal_comma: bool = False) -> Decimal:
         raise _row_error(exc, text) from None
 
 
+def parse_signed_amount(value: str, *, decimal_comma: bool = False) -> Decimal:
+    """A cell's amount with its sign: money in is negative ("-450", "450 Cr", "(450.00)"), money
+    out positive ("450", "450 Dr"); RowError when it is not a number."""
+    text = value.strip()
+    if not text:
+        raise RowError("no amount")
+    credit = _CREDIT.fullmatch(text)
+    debit = _DEBIT.fullmatch(text)
+    if credit:
+        number = credit.group(1) if credit.group(1) is not None else credit.group(2)
+    else:
+        number = debit.group(1) if debit else text
+    found = to_decimal(number, decimal_comma=decimal_comma)
+    if found is None:
+        try:
+            read_amount(number, decimal_comma=decimal_comma)
+        except AmountError as exc:
+            raise _row_error(exc, text) from None
+        raise RowError(f"the amount “{text[:40]}” is not a number")
+    return -abs(found) if credit else found
+
+
 def _row_error(error: AmountError, text: str, note: str = "") -> RowError:
     """The amount rule's message, naming the cell, as a part of a row's reason."""
     reason = error.about(text).rstrip(".")
     return RowError(" ".join(filter(None, [reason[0].lower() + reason[1:], note])))
+
+
+_COMMA_DECIMAL = re.compile(r"^[^.,]*?(\d{1,3}(\.\d{3})+|\d+),\d{1,2}\D*$")  # 1.234,56 · 12,5
+_DOT_DECIMAL = re.compile(r"^[^.,]*?(\d{1,3}(,\d{2,3})+|\d+)\.\d{1,2}\D*$")  # 1,234.56 · 1,20,000.50
+_DOT_THOUSANDS = re.compile(r"^[^.,]*?\d{1,3}(\.\d{3})+\D*$")  # 1.234 · 1.234.567
+
+
+def guess_decimal_comma(values: Iterable[str], *, default: bool = False) -> bool:
+    """Whether a column's amounts write decimals with a comma, read from its values: "1.234,56"
+    and "12,50" say comma; "1,234.56" and "12.50" say point; "1.234" alone (a thousands point,
+    as a German spreadsheet writes 1234) says comma. With nothing either way, `default` (the
+    household's own way of writing numbers)."""
+    comma = point = thousands_point = 0
+    for value in values:
+        text = value.strip().lstrip("-+(").rstrip(")")
+        if _COMMA_DECIMAL.match(text):
+            comma += 1
+        elif _DOT_DECIMAL.match(text):
+            point += 1
+        elif _DOT_THOUSANDS.match(text):
+            thousands_point += 1
+    if comma or point:
+        return comma > point
+    return True if thousands_point else default
 
 
 def fold(description: str) -> str:
@@ -325,12 +378,12 @@ HEADER_WORDS = {
 }
 
 
-def _header_key(cell: str) -> str:
+def header_key(cell: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", cell.lower()).split())
 
 
 def guess_has_header(first_row: list[str]) -> bool:
-    keys = [_header_key(cell) for cell in first_row]
+    keys = [header_key(cell) for cell in first_row]
     known = {name for names in HEADER_NAMES.values() for name in names}
     return any(key in known for key in keys) or not any(
         any(ch.isdigit() for ch in cell) for cell in first_row
@@ -347,7 +400,7 @@ def guess_columns(header: list[str] | None, sample: list[list[str]]) -> dict:
         taken.add(index)
 
     if header:
-        keys = [_header_key(cell) for cell in header]
+        keys = [header_key(cell) for cell in header]
         for field in FIELDS:
             for name in HEADER_NAMES[field]:
                 index = next((i for i, k in enumerate(keys) if k == name and i not in taken), None)

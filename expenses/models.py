@@ -343,6 +343,8 @@ class ImportBatch(HouseholdOwned):
     draft_count = models.PositiveIntegerField(default=0)
     duplicate_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)  # [{"row": 12, "reason": "..."}]
+    # Rows that are not expenses (income, transfers, settle-ups …): [{"row", "reason", "amount"}]
+    skipped = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

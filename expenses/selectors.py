@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Lower
@@ -254,3 +255,39 @@ def filter_categories(
 def most_used(categories: list[Category]) -> Category | None:
     """The default category of a new expense: the one used most, or none before the first expense."""
     return categories[0] if categories and categories[0].uses else None
+
+
+@dataclass(frozen=True)
+class SkippedGroup:
+    reason: str
+    count: int
+    total: object  # Decimal: the amounts read of the rows skipped for this reason
+    rows: list  # their row numbers, the first few
+
+
+def skipped_by_reason(batch: ImportBatch) -> list[SkippedGroup]:
+    """An import's rows that are not expenses, by what they are, most first (from the batch's
+    own list: a file's skipped rows are bounded by the upload's size)."""
+    groups: dict[str, list] = {}
+    for entry in batch.skipped:
+        groups.setdefault(entry.get("reason", ""), []).append(entry)
+    out = [
+        SkippedGroup(
+            reason=reason,
+            count=len(entries),
+            total=sum((Decimal(e["amount"]) for e in entries if e.get("amount")), Decimal(0)),
+            rows=[e.get("row") for e in entries[:8]],
+        )
+        for reason, entries in groups.items()
+    ]
+    return sorted(out, key=lambda group: (-group.count, group.reason))
+
+
+def import_drafts_total(batch: ImportBatch):
+    """What an import's drafts add up to, summed by the database."""
+    return (
+        ExpenseDraft.objects.filter(household_id=batch.household_id, import_batch=batch).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or ZERO
+    )

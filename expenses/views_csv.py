@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
-from expenses import csv_format, selectors, services
+from expenses import csv_format, import_formats, selectors, services
 from expenses.forms import ExpenseFilterForm
 from expenses.models import ImportBatch
 from households.access import export_refused, wants_fragment
@@ -129,9 +129,31 @@ class ImportMappingForm(forms.Form):
     amount = forms.TypedChoiceField(
         coerce=int,
         label="Amount column",
-        help_text="The money spent. Rows with a credit, zero or a negative amount are listed as "
-        "bad rows, not imported.",
+        help_text="The money spent (YNAB's Outflow, a bank's Withdrawal). Money coming in is "
+        "listed as skipped, not imported.",
         error_messages={"required": "Pick the column with the amounts."},
+    )
+    sign = forms.ChoiceField(choices=import_formats.SIGNS, required=False, label="Which amounts are spending")
+    inflow = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        empty_value=None,
+        label="Money-in column (optional)",
+        help_text="A separate column for money coming in: YNAB's Inflow, a bank's Deposit.",
+    )
+    type = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        empty_value=None,
+        label="Debit/credit column (optional)",
+        help_text="A column saying debit or credit (Dr/Cr, Withdrawal/Deposit) for each row.",
+    )
+    decimal_comma = forms.TypedChoiceField(
+        coerce=lambda value: value == "1",
+        required=False,
+        empty_value=None,
+        choices=[("0", "1,234.56 (a point before the cents)"), ("1", "1.234,56 (a comma before the cents)")],
+        label="Numbers are written as",
     )
     description = forms.TypedChoiceField(
         coerce=int,
@@ -154,12 +176,14 @@ class ImportMappingForm(forms.Form):
         columns = _column_choices(records)
         for name in csv_format.REQUIRED_FIELDS:
             self.fields[name].choices = [("", "Choose a column"), *columns]
-        self.fields["category"].choices = [("", "None: I'll pick categories in the inbox"), *columns]
+        self.fields["category"].choices = [("", "None: Hearth suggests from the description"), *columns]
+        self.fields["inflow"].choices = [("", "None"), *columns]
+        self.fields["type"].choices = [("", "None"), *columns]
 
     def clean(self):
         cleaned = super().clean()
         used: dict[int, str] = {}
-        for name in csv_format.FIELDS:
+        for name in (*csv_format.FIELDS, "inflow", "type"):
             index = cleaned.get(name)
             if index is None:
                 continue
@@ -201,9 +225,14 @@ class ImportMappingForm(forms.Form):
     def _check_amounts(self, cleaned: dict, rows: list[list[str]]) -> None:
         index = cleaned["amount"]
         values = [row[index].strip() for row in rows if index < len(row) and row[index].strip()]
+        decimal_comma = cleaned.get("decimal_comma")
+        decimal_comma = self.decimal_comma if decimal_comma is None else decimal_comma
+        if cleaned.get("inflow") is not None:
+            index_in = cleaned["inflow"]
+            values += [row[index_in].strip() for row in rows if index_in < len(row) and row[index_in].strip()]
         for value in values:
             try:
-                csv_format.parse_amount(value.lstrip("-"), decimal_comma=self.decimal_comma)
+                csv_format.parse_signed_amount(value, decimal_comma=decimal_comma)
             except csv_format.RowError:
                 continue
             return
@@ -222,21 +251,35 @@ class ImportMappingForm(forms.Form):
             "description": data["description"],
             "category": data["category"],
             "has_header": data["has_header"],
+            "sign": data["sign"] or import_formats.SPENT_POSITIVE,
+            "inflow": data["inflow"],
+            "type": data["type"],
+            **({} if data["decimal_comma"] is None else {"decimal_comma": data["decimal_comma"]}),
         }
 
 
 def _guess(batch: ImportBatch, records, household) -> dict:
+    """The mapping the form opens with: the recognised layout's, else guessed from the header
+    and the values; the date and number formats read from the columns' values."""
     has_header = bool(batch.mapping.get("has_header"))
     header = records[0][1] if has_header and records else None
     sample = [cells for _, cells in records[1 if has_header else 0 :]]
-    columns = csv_format.guess_columns(header, sample)
-    dates = []
-    if "date" in columns:
-        index = columns["date"]
-        dates = [row[index] for row in sample if index < len(row)]
+    recognised = import_formats.recognise(header)
+    columns = dict(recognised.mapping) if recognised else csv_format.guess_columns(header, sample)
+
+    def values(name: str) -> list[str]:
+        index = columns.get(name)
+        return [row[index] for row in sample if index is not None and index < len(row)]
+
+    decimal_comma = csv_format.guess_decimal_comma(
+        values("amount") + values("inflow"), default=household.decimal_comma
+    )
+    if "sign" not in columns:
+        columns["sign"] = import_formats.guess_sign(values("amount"), decimal_comma=decimal_comma)
     return {
-        **columns,
-        "date_format": csv_format.guess_date_format(dates, month_first=household.month_first),
+        **{k: v for k, v in columns.items() if k in ImportMappingForm.base_fields},
+        "date_format": csv_format.guess_date_format(values("date"), month_first=household.month_first),
+        "decimal_comma": "1" if decimal_comma else "0",
         "has_header": has_header,
     }
 
@@ -261,6 +304,9 @@ def import_map(request, pk):
             return redirect("import_status", pk=batch.pk)
     else:
         form = ImportMappingForm(initial=_guess(batch, records, household), records=records)
+    recognised = import_formats.recognise(
+        records[0][1] if records and batch.mapping.get("has_header") else None
+    )
     preview = records[: csv_format.PREVIEW_ROWS]
     width = max((len(cells) for _, cells in preview), default=0)
     return render(
@@ -273,6 +319,7 @@ def import_map(request, pk):
             "preview": [(number, cells + [""] * (width - len(cells))) for number, cells in preview],
             "delimiter_name": _DELIMITER_NAMES.get(delimiter, f"“{delimiter}”"),
             "background": batch.total_rows >= services.BACKGROUND_ROWS,
+            "recognised": recognised,
         },
         status=400 if form.errors else 200,
     )
@@ -296,6 +343,9 @@ def import_status(request, pk):
         "bad_count": len(batch.errors),
         "errors": batch.errors if show_all else batch.errors[:ERRORS_SHOWN],
         "errors_hidden": 0 if show_all else max(0, len(batch.errors) - ERRORS_SHOWN),
+        "skipped": selectors.skipped_by_reason(batch),
+        "skipped_count": len(batch.skipped),
+        "drafts_total": selectors.import_drafts_total(batch) if not running else None,
     }
     if wants_fragment(request):
         return render(request, "expenses/import_status.html#import-status", context)

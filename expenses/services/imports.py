@@ -7,13 +7,25 @@ draft or in the batch's errors with a reason: nothing is skipped silently.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from expenses.csv_format import ParsedUpload, RowError, data_rows, fold, parse_amount, parse_date, untext_cell
+from expenses import import_formats
+from expenses.csv_format import (
+    ParsedUpload,
+    RowError,
+    data_rows,
+    fold,
+    parse_date,
+    parse_signed_amount,
+    read_records,
+    untext_cell,
+)
+from expenses.import_formats import Skipped
 from expenses.models import (
     Category,
     Expense,
@@ -22,10 +34,12 @@ from expenses.models import (
     Source,
 )
 from expenses.services.drafts import DraftData, draft_fields_apply
+from expenses.services.learning import learned_pairs
 from households.live import publish
 from households.models import Household, Membership, User
 from households.money import format_money
 from households.problems import problem_message
+from llmsettings.parser import ParseContext, category_for
 
 logger = logging.getLogger(__name__)
 
@@ -41,12 +55,20 @@ TASK_NAME = "expenses.tasks.import_batch_task"
 def import_batch_create(
     *, household: Household, user: User, file_name: str, upload: ParsedUpload
 ) -> ImportBatch:
+    mapping = {"delimiter": upload.delimiter, "has_header": upload.has_header}
+    if upload.has_header:
+        header = next(read_records(upload.text, upload.delimiter), (0, []))[1]
+        recognised = import_formats.recognise(header)
+        if recognised is not None:  # what the form does not show: the layout, Splitwise's people
+            mapping.update(
+                {k: v for k, v in recognised.mapping.items() if k in ("preset", "shares", "currency")}
+            )
     batch = ImportBatch(
         household=household,
         created_by=user,
         file_name=file_name[:200],
         content=upload.text,
-        mapping={"delimiter": upload.delimiter, "has_header": upload.has_header},
+        mapping=mapping,
         state=ImportBatch.State.MAPPING,
         total_rows=upload.total_rows,
     )
@@ -97,6 +119,9 @@ class _Context:
     categories: dict[str, Category]
     paid_by: User | None
     mapping: dict
+    members: dict[str, User] = field(default_factory=dict)  # folded full and first name -> member
+    reader: ParseContext | None = None  # how a source category or a payee becomes a category
+    suggested: dict[str, Category | None] = field(default_factory=dict)  # read once per text
 
 
 def import_batch_run(*, batch: ImportBatch) -> ImportBatch:
@@ -113,14 +138,17 @@ def import_batch_run(*, batch: ImportBatch) -> ImportBatch:
         and Membership.objects.filter(household=household, user_id=batch.created_by_id).exists()
     ):
         paid_by = batch.created_by
+    categories = list(Category.objects.for_household(household).filter(archived=False))
+    members = list(User.objects.filter(membership__household=household))
     context = _Context(
         household=household,
         batch=batch,
-        categories={
-            c.name.casefold(): c for c in Category.objects.for_household(household).filter(archived=False)
-        },
+        categories={c.name.casefold(): c for c in categories},
         paid_by=paid_by,
         mapping=batch.mapping,
+        members=_member_names(members),
+        reader=_reader(household, categories, members),
+        suggested={},
     )
     try:
         rows = list(
@@ -147,27 +175,117 @@ def _cell(row: list[str], index) -> str:
 
 
 def _row_data(context: _Context, row: list[str]) -> DraftData:
+    """A row as a draft's data; Skipped when it is not an expense, RowError when unreadable."""
     mapping = context.mapping
     reasons = []
     when = amount = None
+    decimal_comma = mapping.get("decimal_comma", context.household.decimal_comma)
     try:
         when = parse_date(_cell(row, mapping["date"]), mapping["date_format"])
     except RowError as exc:
         reasons.append(str(exc))
     try:
-        amount = parse_amount(_cell(row, mapping["amount"]), decimal_comma=context.household.decimal_comma)
+        amount = import_formats.spent(row, mapping, decimal_comma=bool(decimal_comma))
     except RowError as exc:
         reasons.append(str(exc))
     if reasons:
         reason = "; ".join(reasons)
         raise RowError(reason[0].upper() + reason[1:] + ".")
-    category = context.categories.get(untext_cell(_cell(row, mapping.get("category"))).casefold())
-    return DraftData(
+    description = untext_cell(_cell(row, mapping["description"]))
+    data = DraftData(
         amount=amount,
         date=when,
-        description=untext_cell(_cell(row, mapping["description"])),
-        category=category,
+        description=description,
+        category=_suggest_category(context, untext_cell(_cell(row, mapping.get("category"))), description),
     )
+    if mapping.get("shares"):
+        data.amount, data.paid_by, problems = _splitwise_share(context, row, amount, decimal_comma)
+        data.problems.extend(problems)
+    currency = _cell(row, mapping.get("currency")).upper()
+    if currency and currency != context.household.currency:
+        data.problems.append(
+            problem_message("other_currency", theirs=currency, ours=context.household.currency)
+        )
+    return data
+
+
+def _member_names(members) -> dict[str, User]:
+    names: dict[str, User] = {}
+    for member in members:
+        full = " ".join(member.name.split()).casefold()
+        if full:
+            names.setdefault(full, member)
+            names.setdefault(full.split()[0], member)
+    return names
+
+
+def _reader(household: Household, categories, members) -> ParseContext:
+    return ParseContext(
+        today=household.today(),
+        speaker="",
+        members=[m.name for m in members],
+        categories=[c.name for c in categories],
+        currency=household.currency,
+        learned=learned_pairs(household),
+    )
+
+
+def _suggest_category(context: _Context, source: str, description: str) -> Category | None:
+    """The Hearth category for a row: the source app's category by its name, a synonym or its
+    words ("Dining Out" → Dining, "Rent/Mortgage" → Housing), else the payee's words, as the chat
+    reads them (learned words first); the household's fallback category when nothing says."""
+    key = " ".join(source.split()).casefold()
+    if key not in context.suggested:
+        found = context.categories.get(key)
+        if found is None and key:
+            found = context.categories.get(import_formats.SYNONYMS.get(key, "").casefold())
+        if found is None and key and context.reader is not None:
+            name = category_for(source.replace("/", " ").replace("&", " "), context.reader)
+            found = context.categories.get((name or "").casefold())
+            if found is not None and found.name.casefold() == "other" and key != "other":
+                found = None  # a word the tables only know as Other says nothing
+        context.suggested[key] = found
+    found = context.suggested[key]
+    if found is None and context.reader is not None:
+        name = category_for(description, context.reader)
+        found = context.categories.get((name or "").casefold()) or context.categories.get("other")
+    return found
+
+
+def _splitwise_share(context: _Context, row: list[str], cost, decimal_comma):
+    """The household's part of a Splitwise row and who paid: each member column holds what that
+    person paid less their share. A household member with a positive balance paid; the others'
+    negative balances are their shares, which the household does not pay for."""
+    ours, theirs, payer = [], [], None
+    best = outsider = None
+    for index, name in context.mapping["shares"].items():
+        text = _cell(row, int(index))
+        try:
+            value = parse_signed_amount(text, decimal_comma=decimal_comma) if text else Decimal(0)
+        except RowError:
+            continue
+        member = context.members.get(" ".join(name.split()).casefold()) or context.members.get(
+            name.split()[0].casefold() if name.split() else ""
+        )
+        (ours if member else theirs).append(value)
+        if member and value > 0 and (best is None or value > best):
+            best, payer = value, member
+        if not member and value > 0:
+            outsider = name
+    if not ours:  # no column names a member: the whole cost, flagged to check who paid
+        return (
+            cost,
+            None,
+            [problem_message("not_a_member", name=", ".join(context.mapping["shares"].values())[:60])],
+        )
+    if payer is not None:
+        share = cost + sum((v for v in theirs if v < 0), Decimal(0))
+    else:  # someone outside the household paid: the household's part is what it owes them
+        share = -sum(ours, Decimal(0))
+    if share <= 0:
+        raise Skipped(import_formats.NOT_OURS, cost)
+    problems = [] if payer or not outsider else [problem_message("not_a_member", name=outsider[:60])]
+    return share, payer, problems
 
 
 def _duplicate_problem(expense: Expense, household: Household) -> str:
@@ -200,10 +318,13 @@ def _existing(household: Household, rows: list[DraftData]) -> dict[tuple, Expens
 
 def _import_chunk(context: _Context, rows: list[tuple[int, list[str]]]) -> None:
     household, batch = context.household, context.batch
-    errors, parsed = [], []
+    errors, parsed, skipped = [], [], []
     for number, row in rows:
         try:
             parsed.append((number, row, _row_data(context, row)))
+        except Skipped as exc:
+            amount = f"{exc.amount:.2f}" if exc.amount is not None else None
+            skipped.append({"row": number, "reason": exc.reason, "amount": amount})
         except RowError as exc:
             errors.append({"row": number, "reason": str(exc)})
     existing = _existing(household, [data for _, _, data in parsed])
@@ -223,7 +344,7 @@ def _import_chunk(context: _Context, rows: list[tuple[int, list[str]]]) -> None:
             duplicate_of=match,
         )
         draft_fields_apply(household, draft, data)  # the same checks and problems as draft_create
-        draft.paid_by = context.paid_by
+        draft.paid_by = data.paid_by or context.paid_by
         drafts.append(draft)
     with transaction.atomic():
         ExpenseDraft.objects.bulk_create(drafts)
@@ -231,12 +352,14 @@ def _import_chunk(context: _Context, rows: list[tuple[int, list[str]]]) -> None:
         batch.draft_count += len(drafts)
         batch.duplicate_count += duplicates
         batch.errors = [*batch.errors, *errors]
+        batch.skipped = [*batch.skipped, *skipped]
         batch.save(
             update_fields=[
                 "processed_rows",
                 "draft_count",
                 "duplicate_count",
                 "errors",
+                "skipped",
                 "updated_at",
             ]
         )

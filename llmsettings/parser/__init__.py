@@ -37,6 +37,7 @@ from llmsettings.parser.reading import (
     NO_AMOUNT,
     ParseContext,
     ParsedItem,
+    category_for,
     learned_category,
     parse_expenses,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "NO_AMOUNT",
     "ParseContext",
     "ParsedItem",
+    "category_for",
     "keyword_table",
     "learned_category",
     "parse_expenses",

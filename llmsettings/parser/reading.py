@@ -286,6 +286,15 @@ def household_for(context: ParseContext) -> Household:
     )
 
 
+def category_for(text: str, context: ParseContext) -> str | None:
+    """The household category some words point to (its learned words first, then its category
+    names and the tables), or None: how an import reads a source app's category or a payee."""
+    if not isinstance(text, str):
+        return None
+    found = best_category(text, household_for(context))
+    return found[0] if found else None
+
+
 def learned_category(text: str, context: ParseContext) -> str | None:
     """The category the household's learned words give `text`, or None: how an answer from an
     LLM provider is corrected by what the household taught (its words come first everywhere)."""

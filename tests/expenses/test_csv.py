@@ -14,7 +14,7 @@ from django.db import connections
 from django.urls import reverse
 from django_q.models import Task
 
-from expenses import csv_format, services, tasks
+from expenses import csv_format, import_formats, services, tasks
 from expenses.models import Category, DraftState, ExpenseDraft, ImportBatch, Source
 from expenses.services import ExpenseData, expense_create, expense_delete, imports
 from tests.factories import MembershipFactory
@@ -119,6 +119,8 @@ def test_exported_rows_imported_again_are_all_flagged_as_duplicates(household, m
         "amount": 3,
         "date_format": "YYYY-MM-DD",
         "has_header": True,
+        "sign": "spent_positive",
+        "decimal_comma": "0",
     }
     response = run_import(
         member_client, batch, **{k: str(v) for k, v in guess.items()} | {"has_header": "on"}
@@ -318,6 +320,8 @@ def test_upload_decodes_and_sniffs(household, member_client):
         "amount": 2,
         "date_format": "DD/MM/YYYY",
         "has_header": True,
+        "sign": "spent_positive",
+        "decimal_comma": "1",  # read from "1.200,50"
     }
     assert "Café Coffee Day" in page.content.decode()
     assert "semicolons" in page.content.decode()
@@ -353,6 +357,8 @@ def test_a_file_without_a_header_is_guessed_from_its_values(household, member_cl
         "description": 0,
         "date_format": "DD/MM/YYYY",
         "has_header": False,
+        "sign": "spent_positive",
+        "decimal_comma": "0",
     }
     run_import(
         member_client, batch, date="2", amount="1", description="0", date_format="DD/MM/YYYY", has_header=None
@@ -432,7 +438,9 @@ def test_submitting_the_mapping_twice_imports_once(household, member_client):
 # ---------------------------------------------------------------- rows
 
 
-def test_every_row_becomes_a_draft_or_a_listed_bad_row(household, member_user, member_client):
+def test_every_row_becomes_a_draft_a_listed_skipped_row_or_a_listed_bad_row(
+    household, member_user, member_client
+):
     rows = [
         "2026-04-01,Milk,56",  # 2
         ",No date,10",  # 3
@@ -454,16 +462,18 @@ def test_every_row_becomes_a_draft_or_a_listed_bad_row(household, member_user, m
     assert batch.state == ImportBatch.State.DONE
     assert batch.total_rows == 14
     assert batch.processed_rows == 14
-    assert batch.draft_count + len(batch.errors) == batch.total_rows
+    assert batch.draft_count + len(batch.skipped) + len(batch.errors) == batch.total_rows
     assert batch.errors == [
         {"row": 3, "reason": "No date."},
         {"row": 4, "reason": "The date “01/04/2026” is not a YYYY-MM-DD date."},
         {"row": 5, "reason": "The amount “abc” is not a number: write it like 1,200.50."},
-        {"row": 6, "reason": "The amount “-450.00” must be more than zero (credits are not expenses)."},
-        {"row": 7, "reason": "The amount “0” must be more than zero."},
-        {"row": 13, "reason": "The amount “450.00 Cr” must be more than zero (credits are not expenses)."},
         {"row": 14, "reason": "No amount."},
         {"row": 16, "reason": "The date “garbage” is not a YYYY-MM-DD date; no amount."},
+    ]
+    assert batch.skipped == [  # money in is not an expense: listed with what it is, and its amount
+        {"row": 6, "reason": import_formats.REFUND, "amount": "450.00"},
+        {"row": 7, "reason": import_formats.ZERO, "amount": None},
+        {"row": 13, "reason": import_formats.REFUND, "amount": "450.00"},
     ]
     drafts = {d.import_row: d for d in ExpenseDraft.objects.for_household(household)}
     assert {row: d.amount for row, d in drafts.items()} == {
@@ -475,23 +485,39 @@ def test_every_row_becomes_a_draft_or_a_listed_bad_row(household, member_user, m
         15: Decimal("100.00"),
     }
     assert drafts[12].description == "Lots of space"
-    assert drafts[15].problems == ["The date is more than a year ago: check it.", "No category: pick one."]
-    assert drafts[2].problems == ["No category: pick one."]
+    assert drafts[15].problems == ["The date is more than a year ago: check it."]
+    assert drafts[2].problems == []
+    assert {row: d.category.name for row, d in drafts.items()} == {  # read from the description
+        2: "Groceries",
+        8: "Shopping",
+        10: "Shopping",
+        11: "Shopping",
+        12: "Other",
+        15: "Other",
+    }
     assert drafts[2].paid_by == member_user
     assert drafts[2].duplicate_of is None
 
     page = member_client.get(reverse("import_status", args=[batch.pk])).content.decode()
     assert 'id="import-drafts">6' in page
-    assert 'id="import-bad">8' in page
-    assert "The amount “-450.00” must be more than zero (credits are not expenses)." in page
-    assert '<td class="num">13</td>' in page
+    assert 'id="import-bad">5' in page
+    assert 'id="import-skipped">3' in page
+    assert "Money back (a refund or cashback)" in page
+    assert 'id="import-total">₹4,807.50' in page
+    assert "The date “garbage” is not a YYYY-MM-DD date; no amount." in page
+    assert '<td class="num">14</td>' in page
 
 
 def test_category_column_matches_the_households_names(household, member_client):
     batch = import_file(
         member_client,
         statement(
-            ["2026-04-01,Milk,56,groceries", "2026-04-01,Pizza,400,  DINING ", "2026-04-01,Toy,99,Fun"],
+            [
+                "2026-04-01,Milk,56,groceries",
+                "2026-04-01,Pizza,400,  DINING ",
+                "2026-04-01,Toy,99,Fun",
+                "2026-04-01,Xyzzy,5,Zorblax",
+            ],
             header="Date,Description,Amount,Category",
         ),
         category="3",
@@ -500,8 +526,9 @@ def test_category_column_matches_the_households_names(household, member_client):
     assert drafts["Milk"].category == category(household, "Groceries")
     assert drafts["Pizza"].category == category(household, "Dining")
     assert drafts["Milk"].problems == []
-    assert drafts["Toy"].category is None
-    assert drafts["Toy"].problems == ["No category: pick one."]
+    assert drafts["Toy"].category == category(household, "Entertainment")  # a synonym
+    assert drafts["Xyzzy"].category == category(household, "Other")  # nothing says: Other, no block
+    assert drafts["Xyzzy"].problems == []
 
 
 def test_duplicates_match_date_amount_and_folded_description(household, member_user, member_client):
@@ -558,9 +585,8 @@ def test_a_big_file_is_imported_by_the_django_q_task(
     assert batch.state == ImportBatch.State.DONE
     assert batch.processed_rows == batch.total_rows == services.BACKGROUND_ROWS
     assert batch.draft_count == services.BACKGROUND_ROWS - 1
-    assert batch.errors == [
-        {"row": 102, "reason": "The amount “-5” must be more than zero (credits are not expenses)."}
-    ]
+    assert batch.errors == []
+    assert batch.skipped == [{"row": 102, "reason": import_formats.REFUND, "amount": "5.00"}]
     assert ExpenseDraft.objects.filter(import_batch=batch).count() == services.BACKGROUND_ROWS - 1
 
 

@@ -1,0 +1,252 @@
+"""Moving in: each app's export, written to its published layout (tests/expenses/imports/, with
+the totals worked out from what each row is), is recognised from its header, opens with its
+mapping filled in, and imports with the drafts adding up to the file's spending to the cent;
+income, transfers, card-bill payments, opening balances, settle-ups, cash withdrawals and
+refunds are listed as skipped with what they are."""
+
+import json
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Sum
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from expenses import csv_format, import_formats
+from expenses.models import ExpenseDraft, ImportBatch
+from households.problems import problem_message
+from tests.conftest import client_for
+from tests.factories import HouseholdFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+FILES = Path(__file__).parent / "imports"
+EXPECTED = json.loads((FILES / "expected.json").read_text(encoding="utf-8"))
+# The fixtures' names for what a skipped row is -> Hearth's reason.
+REASONS = {
+    "transfer": import_formats.TRANSFER,
+    "income": import_formats.INCOME,
+    "refund": import_formats.REFUND,
+    "opening": import_formats.OPENING,
+    "settle": import_formats.SETTLE_UP,
+    "summary": import_formats.SUMMARY,
+    "card": import_formats.CARD_BILL,
+    "cash": import_formats.CASH,
+    "not_ours": import_formats.NOT_OURS,
+}
+LOCALES = {"USD": "en_US", "INR": "en_IN", "EUR": "de_DE"}
+LABELS = {
+    "ynab": "YNAB (register export)",
+    "splitwise": "Splitwise",
+    "firefly": "Firefly III",
+    "mint": "Mint",
+    "actual": "Actual Budget",
+    "bank_out_in": "Bank statement (withdrawal and deposit columns)",
+    "bank_type": "Bank statement (a debit/credit column)",
+    "bank_signed": "Bank statement (one signed amount)",
+}
+
+
+def member_of(currency: str):
+    household = HouseholdFactory(currency=currency, locale=LOCALES[currency], timezone="Asia/Kolkata")
+    asha = MembershipFactory(household=household, user__name="Asha").user
+    MembershipFactory(household=household, user__name="Ravi")
+    return household, client_for(asha)
+
+
+def upload(client, name: str, data: bytes):
+    response = client.post(
+        reverse("import"), {"file": SimpleUploadedFile(name, data, content_type="text/csv")}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return ImportBatch.objects.latest("created_at")
+
+
+def accept_the_prefilled_mapping(client, batch):
+    """What a person does who trusts the preview: send the form as it opened."""
+    page = client.get(reverse("import_map", args=[batch.pk]))
+    assert page.status_code == 200
+    initial = page.context["form"].initial
+    data = {k: ("" if v is None else str(v)) for k, v in initial.items() if k != "has_header"}
+    if initial.get("has_header"):
+        data["has_header"] = "on"
+    response = client.post(reverse("import_map", args=[batch.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    batch.refresh_from_db()
+    return page.content.decode(), batch
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_apps_export_imports_to_the_cent(name):
+    expected = EXPECTED[name]
+    _, client = member_of(expected["currency"])
+    batch = upload(client, name, (FILES / name).read_bytes())
+
+    preview, batch = accept_the_prefilled_mapping(client, batch)
+
+    assert f"Recognised: {LABELS[expected['preset']]}" in preview
+    assert batch.state == ImportBatch.State.DONE
+    assert batch.errors == []
+    drafts = ExpenseDraft.objects.filter(import_batch=batch)
+    assert drafts.count() == batch.draft_count == expected["expenses"]
+    assert drafts.aggregate(total=Sum("amount"))["total"] == Decimal(expected["total"])
+    skipped = Counter(entry["reason"] for entry in batch.skipped)
+    assert skipped == Counter({REASONS[k]: n for k, n in expected["skipped"].items() if n})
+    assert batch.draft_count + len(batch.skipped) == expected["rows"]
+    status = client.get(reverse("import_status", args=[batch.pk])).content.decode()
+    for reason in skipped:
+        assert reason[0].upper() + reason[1:] in status  # listed, with what it is
+
+
+@pytest.mark.parametrize("name", ["ynab.csv", "splitwise.csv", "firefly.csv", "mint.csv", "actual.csv"])
+def test_a_source_apps_categories_land_in_hearth_categories(name):
+    expected = EXPECTED[name]
+    _, client = member_of(expected["currency"])
+    batch = upload(client, name, (FILES / name).read_bytes())
+    accept_the_prefilled_mapping(client, batch)
+
+    drafts = list(ExpenseDraft.objects.filter(import_batch=batch).select_related("category"))
+    named = [d for d in drafts if d.category and d.category.name != "Other"]
+    assert len(named) >= 0.9 * len(drafts), Counter(d.category.name for d in drafts)
+    assert all(d.category is not None for d in drafts)  # nothing blocks "Confirm all"
+
+
+def test_splitwise_counts_the_households_share_and_flags_another_currency():
+    _, client = member_of("INR")
+    batch = upload(client, "splitwise.csv", (FILES / "splitwise.csv").read_bytes())
+    accept_the_prefilled_mapping(client, batch)
+
+    drafts = ExpenseDraft.objects.filter(import_batch=batch)
+    other = problem_message("other_currency", theirs="USD", ours="INR")
+    assert sum(1 for d in drafts if other in d.problems) == EXPECTED["splitwise.csv"]["flagged_currency"]
+    rent = drafts.get(import_row=2)  # 2,256 shared three ways, Ravi paid: ours is two thirds
+    assert (rent.amount, rent.paid_by.name) == (Decimal("1504.00"), "Ravi")
+
+
+@pytest.mark.parametrize(
+    ("header", "preset"),
+    [
+        (
+            [
+                "Account",
+                "Flag",
+                "Date",
+                "Payee",
+                "Category Group/Category",
+                "Category Group",
+                "Category",
+                "Memo",
+                "Outflow",
+                "Inflow",
+                "Cleared",
+            ],
+            "ynab",
+        ),
+        (["Date", "Description", "Category", "Cost", "Currency", "Asha", "Ravi"], "splitwise"),
+        (
+            [
+                "Date",
+                "Description",
+                "Original Description",
+                "Amount",
+                "Transaction Type",
+                "Category",
+                "Account Name",
+                "Labels",
+                "Notes",
+            ],
+            "mint",
+        ),
+        (["Account", "Date", "Payee", "Notes", "Category", "Amount", "Split_Amount", "Cleared"], "actual"),
+        (["Txn Date", "Narration", "Withdrawal Amt.", "Deposit Amt.", "Balance"], "bank_out_in"),
+        (["Date", "Description", "Debit", "Credit", "Balance"], "bank_out_in"),
+        (["Date", "Particulars", "Amount", "Cr/Dr"], "bank_type"),
+        (["Date", "Description", "Amount", "Balance"], "bank_signed"),
+        (["When", "What", "How much"], None),
+    ],
+)
+def test_a_header_row_names_its_layout(header, preset):
+    found = import_formats.recognise(header)
+    assert (found.key if found else None) == preset
+
+
+def test_an_unknown_file_keeps_the_generic_mapping():
+    _, client = member_of("INR")
+    batch = upload(client, "odd.csv", b"When,What,How much\n2026-04-01,Milk,56\n")
+    page = client.get(reverse("import_map", args=[batch.pk])).content.decode()
+    assert "Recognised:" not in page
+    assert "Which column is which?" in page
+
+
+@pytest.mark.parametrize(
+    ("values", "comma"),
+    [
+        (["1.234,56", "12,50"], True),
+        (["1,234.56", "12.50"], False),
+        (["1.234", "2.500"], True),
+        (["1,20,000.00"], False),
+        (["-1.234,56 €"], True),
+        (["450"], False),
+    ],
+)
+def test_the_decimal_separator_is_read_from_the_values(values, comma):
+    assert csv_format.guess_decimal_comma(values) is comma
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt", "day"),
+    [
+        ("2026-04-01T00:00:00+05:30", "YYYY-MM-DD", "2026-04-01"),
+        ("2026-04-01 23:30:00Z", "YYYY-MM-DD", "2026-04-01"),
+        ("01.05.2026", "DD.MM.YYYY", "2026-05-01"),
+        ("Apr 1, 2026", "MMM DD, YYYY", "2026-04-01"),
+        ("4/1/2026 9:05 PM", "MM/DD/YYYY", "2026-04-01"),
+    ],
+)
+def test_export_date_forms(text, fmt, day):
+    assert csv_format.parse_date(text, fmt).isoformat() == day
+
+
+# ---------------------------------------------------------------- the property
+
+
+ROW_KINDS = st.sampled_from(["spend", "income", "transfer", "refund", "zero"])
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(st.lists(st.tuples(ROW_KINDS, st.integers(min_value=1, max_value=10**9)), min_size=1, max_size=40))
+def test_the_drafts_add_up_to_the_files_spending(rows):
+    """For any YNAB-shaped file: the drafts' total is the sum of its spending rows, to the cent,
+    and every other row is listed as skipped."""
+    _, client = member_of("USD")
+    lines = [
+        "Account,Flag,Date,Payee,Category Group/Category,Category Group,Category,Memo,Outflow,Inflow,Cleared"
+    ]
+    spent = Decimal(0)
+    for kind, cents in rows:
+        money = f"${Decimal(cents) / 100:,.2f}"
+        payee, category, out, inn = {
+            "spend": ("Kroger", "Groceries", money, "$0.00"),
+            "income": ("Acme", "Ready to Assign", "$0.00", money),
+            "transfer": ("Transfer : Savings", "", money, "$0.00"),
+            "refund": ("Kroger", "Groceries", "$0.00", money),
+            "zero": ("Kroger", "Groceries", "$0.00", "$0.00"),
+        }[kind]
+        if kind == "spend":
+            spent += Decimal(cents) / 100
+        lines.append(f'Checking,,04/01/2026,{payee},,,{category},,"{out}","{inn}",Cleared')
+    batch = upload(client, "ynab.csv", ("\n".join(lines) + "\n").encode())
+    _, batch = accept_the_prefilled_mapping(client, batch)
+
+    total = ExpenseDraft.objects.filter(import_batch=batch).aggregate(total=Sum("amount"))["total"]
+    assert (total or Decimal(0)) == spent
+    assert batch.draft_count + len(batch.skipped) + len(batch.errors) == len(rows)
+    assert batch.errors == []
