@@ -19,8 +19,8 @@ from households.money import AmountError, read_amount
 SPENT_POSITIVE = "spent_positive"  # 450 is money spent; -450, 450 Cr, (450) are money in
 SPENT_NEGATIVE = "spent_negative"  # -450 is money spent; 450 is money in (Actual, Firefly, banks)
 SIGNS = [
-    (SPENT_POSITIVE, "Spending is positive (450), money in is negative or marked Cr"),
-    (SPENT_NEGATIVE, "Spending is negative (−450), money in is positive"),
+    (SPENT_POSITIVE, "Positive: 450 spent, −450 or 450 Cr in"),
+    (SPENT_NEGATIVE, "Negative: −450 spent, 450 in"),
 ]
 
 # A type column's values: money out, money in, or not an expense at all.
@@ -442,13 +442,13 @@ def spent(row: list[str], mapping: dict, *, decimal_comma: bool) -> Decimal:
     text = " ".join(filter(None, [_cell(row, mapping.get("description")), category]))
     for pattern, reason in TEXT_RULES:
         if pattern.search(_cell(row, mapping.get("description"))):
-            raise Skipped(reason)
+            raise Skipped(reason, _any_amount(row, mapping, decimal_comma))
     if mapping.get("category") is not None and category:
         if SETTLE_CATEGORIES.match(category) and mapping.get("preset") == "splitwise":
-            raise Skipped(SETTLE_UP)
+            raise Skipped(SETTLE_UP, _any_amount(row, mapping, decimal_comma))
         for pattern, reason in NOT_SPENDING_CATEGORIES:
             if pattern.match(category):
-                raise Skipped(reason)
+                raise Skipped(reason, _any_amount(row, mapping, decimal_comma))
     inflow = mapping.get("inflow")
     if inflow is not None:
         out_text, in_text = amount_text, _cell(row, inflow)
@@ -481,6 +481,18 @@ def spent(row: list[str], mapping: dict, *, decimal_comma: bool) -> Decimal:
     if out < 0:
         raise Skipped(_money_in(text, category, mapping), -out)
     return _positive(out, amount_text)
+
+
+def _any_amount(row: list[str], mapping: dict, decimal_comma: bool) -> Decimal | None:
+    """The size of a row's amount, out or in, for listing a skipped row; None when unreadable."""
+    for index in (mapping.get("amount"), mapping.get("inflow")):
+        try:
+            value = abs(parse_signed_amount(_cell(row, index), decimal_comma=decimal_comma))
+        except RowError:
+            continue
+        if value:
+            return value
+    return None
 
 
 def _money_in(text: str, category: str, mapping: dict) -> str:

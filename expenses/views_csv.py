@@ -152,7 +152,7 @@ class ImportMappingForm(forms.Form):
         coerce=lambda value: value == "1",
         required=False,
         empty_value=None,
-        choices=[("0", "1,234.56 (a point before the cents)"), ("1", "1.234,56 (a comma before the cents)")],
+        choices=[("0", "1,234.56 (point before cents)"), ("1", "1.234,56 (comma before cents)")],
         label="Numbers are written as",
     )
     description = forms.TypedChoiceField(
@@ -165,7 +165,8 @@ class ImportMappingForm(forms.Form):
         required=False,
         empty_value=None,
         label="Category column (optional)",
-        help_text="Names that match one of your categories are used; you pick the rest in the inbox.",
+        help_text="Read into your categories by name or meaning (“Dining Out” → Dining); "
+        "you can change any in the inbox.",
     )
     has_header = forms.BooleanField(required=False, label="The first row is a header")
 
@@ -176,7 +177,7 @@ class ImportMappingForm(forms.Form):
         columns = _column_choices(records)
         for name in csv_format.REQUIRED_FIELDS:
             self.fields[name].choices = [("", "Choose a column"), *columns]
-        self.fields["category"].choices = [("", "None: Hearth suggests from the description"), *columns]
+        self.fields["category"].choices = [("", "None: read from the description"), *columns]
         self.fields["inflow"].choices = [("", "None"), *columns]
         self.fields["type"].choices = [("", "None"), *columns]
 
