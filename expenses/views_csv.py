@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from expenses import csv_format, import_formats, selectors, services
 from expenses.forms import ExpenseFilterForm
-from expenses.models import ImportBatch
+from expenses.models import Category, ImportBatch
 from households.access import export_refused, wants_fragment
 from households.views import add_errors
 
@@ -288,6 +288,66 @@ def _guess(batch: ImportBatch, records, household) -> dict:
 _DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 
 
+def _initial_mapping(initial: dict) -> dict | None:
+    """The guessed mapping as the import reads one, or None while a needed column is unknown."""
+    if any(initial.get(name) is None for name in csv_format.REQUIRED_FIELDS):
+        return None
+    mapping = {k: initial.get(k) for k in ("date", "amount", "description", "category", "inflow", "type")}
+    mapping.update(
+        date_format=initial["date_format"],
+        has_header=bool(initial.get("has_header")),
+        sign=initial.get("sign") or import_formats.SPENT_POSITIVE,
+        decimal_comma=initial.get("decimal_comma") == "1",
+    )
+    return mapping
+
+
+def _category_choices(post, categories) -> dict[str, str]:
+    """The preview's category table as posted: {source key: a category id of this household, or
+    "new"}; anything else is left out."""
+    allowed = {str(c.pk) for c in categories} | {"new"}
+    choices = {}
+    for name, key in post.items():
+        if name.startswith("catkey-"):
+            value = post.get("cat-" + name.removeprefix("catkey-"), "")
+            if value in allowed and key.strip():
+                choices[" ".join(key.split()).casefold()[:200]] = value
+    return choices
+
+
+def _ambiguous_dates(records, mapping: dict | None) -> list[tuple[int, str, object, object]]:
+    """Two sample rows read both ways, when every date of the column reads as day-first and as
+    month-first: the person picks once."""
+    if not mapping:
+        return []
+    index, start = mapping["date"], 1 if mapping["has_header"] else 0
+    values = [
+        (n, cells[index].strip())
+        for n, cells in records[start:]
+        if index < len(cells) and cells[index].strip()
+    ]
+    pairs = [("DD/MM/YYYY", "MM/DD/YYYY"), ("DD/MM/YY", "MM/DD/YY")]
+    for day_first, month_first in pairs:
+        both = []
+        for number, value in values:
+            try:
+                both.append(
+                    (
+                        number,
+                        value,
+                        csv_format.parse_date(value, day_first),
+                        csv_format.parse_date(value, month_first),
+                    )
+                )
+            except csv_format.RowError:
+                break
+        else:
+            differ = [b for b in both if b[2] != b[3]]
+            if both and differ:
+                return differ[:2]
+    return []
+
+
 @require_http_methods(["GET", "POST"])
 def import_map(request, pk):
     household = request.household
@@ -296,20 +356,31 @@ def import_map(request, pk):
         return redirect("import_status", pk=batch.pk)
     delimiter = batch.mapping.get("delimiter", ",")
     records = list(islice(csv_format.read_records(batch.content, delimiter), csv_format.SAMPLE_ROWS + 1))
+    categories = list(Category.objects.for_household(household).filter(archived=False).order_by("name"))
+    mapping = None
     if request.method == "POST":
         form = ImportMappingForm(request.POST, records=records, decimal_comma=household.decimal_comma)
         if form.is_valid():
-            services.import_batch_start(
-                household=household, user=request.user, batch=batch, mapping=form.mapping()
-            )
-            return redirect("import_status", pk=batch.pk)
+            mapping = form.mapping()
+            choices = _category_choices(request.POST, categories)
+            if request.POST.get("action", "import") == "import":
+                mapping["category_choices"] = services.import_categories_remember(
+                    household=household, user=request.user, batch=batch, choices=choices
+                )
+                services.import_batch_start(
+                    household=household, user=request.user, batch=batch, mapping=mapping
+                )
+                return redirect("import_status", pk=batch.pk)
+            mapping["category_choices"] = {k: v for k, v in choices.items() if v != "new"}
     else:
         form = ImportMappingForm(initial=_guess(batch, records, household), records=records)
+        mapping = _initial_mapping(form.initial)
     recognised = import_formats.recognise(
         records[0][1] if records and batch.mapping.get("has_header") else None
     )
-    preview = records[: csv_format.PREVIEW_ROWS]
-    width = max((len(cells) for _, cells in preview), default=0)
+    preview = services.import_preview(household=household, batch=batch, mapping=mapping) if mapping else None
+    preview_rows = records[: csv_format.PREVIEW_ROWS]
+    width = max((len(cells) for _, cells in preview_rows), default=0)
     return render(
         request,
         "expenses/import_map.html",
@@ -317,10 +388,14 @@ def import_map(request, pk):
             "batch": batch,
             "form": form,
             "letters": [csv_format.column_letter(i) for i in range(width)],
-            "preview": [(number, cells + [""] * (width - len(cells))) for number, cells in preview],
+            "preview": [(number, cells + [""] * (width - len(cells))) for number, cells in preview_rows],
             "delimiter_name": _DELIMITER_NAMES.get(delimiter, f"“{delimiter}”"),
             "background": batch.total_rows >= services.BACKGROUND_ROWS,
             "recognised": recognised,
+            "outcome": preview,
+            "sources": sorted(preview.sources.values(), key=lambda s: (-s.rows, s.name)) if preview else [],
+            "categories": categories,
+            "ambiguous": _ambiguous_dates(records, mapping),
         },
         status=400 if form.errors else 200,
     )

@@ -47,12 +47,15 @@ from expenses.services.imports import (
     import_batch_create,
     import_batch_run,
     import_batch_start,
+    import_categories_remember,
+    import_preview,
 )
 from expenses.services.learning import (
     LEARNED_READ_LIMIT,
     learned_pairs,
     learned_word_remove,
     learned_word_update,
+    remember_word,
     words_learn,
 )
 from expenses.services.ledger import (
@@ -125,11 +128,14 @@ __all__ = [
     "import_batch_create",
     "import_batch_run",
     "import_batch_start",
+    "import_categories_remember",
+    "import_preview",
     "learned_pairs",
     "learned_word_remove",
     "learned_word_update",
     "ledger_change_announce",
     "make_due_drafts",
+    "remember_word",
     "rule_create",
     "rule_delete",
     "rule_set_paused",

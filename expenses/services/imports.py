@@ -28,18 +28,20 @@ from expenses.csv_format import (
 from expenses.import_formats import Skipped
 from expenses.models import (
     Category,
+    DraftState,
     Expense,
     ExpenseDraft,
     ImportBatch,
     Source,
 )
+from expenses.services.categories import category_create
 from expenses.services.drafts import DraftData, draft_fields_apply
-from expenses.services.learning import learned_pairs
+from expenses.services.learning import learned_pairs, remember_word
 from households.live import publish
 from households.models import Household, Membership, User
 from households.money import format_money
 from households.problems import problem_message
-from llmsettings.parser import ParseContext, category_for
+from llmsettings.parser import ParseContext, category_for, learned_category
 
 logger = logging.getLogger(__name__)
 
@@ -138,18 +140,7 @@ def import_batch_run(*, batch: ImportBatch) -> ImportBatch:
         and Membership.objects.filter(household=household, user_id=batch.created_by_id).exists()
     ):
         paid_by = batch.created_by
-    categories = list(Category.objects.for_household(household).filter(archived=False))
-    members = list(User.objects.filter(membership__household=household))
-    context = _Context(
-        household=household,
-        batch=batch,
-        categories={c.name.casefold(): c for c in categories},
-        paid_by=paid_by,
-        mapping=batch.mapping,
-        members=_member_names(members),
-        reader=_reader(household, categories, members),
-        suggested={},
-    )
+    context = _context_for(household, batch, batch.mapping, paid_by)
     try:
         rows = list(
             data_rows(batch.content, batch.mapping.get("delimiter", ","), batch.mapping["has_header"])
@@ -166,6 +157,133 @@ def import_batch_run(*, batch: ImportBatch) -> ImportBatch:
     batch.total_rows = batch.processed_rows
     batch.save(update_fields=["state", "total_rows", "updated_at"])
     return batch
+
+
+def _context_for(household: Household, batch: ImportBatch, mapping: dict, paid_by: User | None) -> _Context:
+    categories = list(Category.objects.for_household(household).filter(archived=False))
+    members = list(User.objects.filter(membership__household=household))
+    by_pk = {str(c.pk): c for c in categories}
+    chosen = {
+        key: by_pk.get(str(pk))
+        for key, pk in (mapping.get("category_choices") or {}).items()
+        if str(pk) in by_pk
+    }
+    return _Context(
+        household=household,
+        batch=batch,
+        categories={c.name.casefold(): c for c in categories},
+        paid_by=paid_by,
+        mapping=mapping,
+        members=_member_names(members),
+        reader=_reader(household, categories, members),
+        suggested=chosen,  # the person's choices in the preview come before any suggestion
+    )
+
+
+# ---------------------------------------------------------------- the preview
+
+
+@dataclass
+class SourceCategory:
+    """One of the file's own categories: how many rows, their total, and where they go."""
+
+    name: str
+    key: str
+    rows: int = 0
+    total: Decimal = Decimal(0)
+    category: Category | None = None
+
+
+@dataclass
+class Preview:
+    """What an import will do, read before anything is written, with the same reading as the
+    import itself: so the drafts made add up to `total`."""
+
+    rows: int = 0
+    drafts: int = 0
+    total: Decimal = Decimal(0)
+    skipped: dict[str, list] = field(default_factory=dict)  # reason -> [count, total]
+    bad: dict[str, int] = field(default_factory=dict)  # reason -> count
+    sources: dict[str, SourceCategory] = field(default_factory=dict)
+    read_rows: int = 0  # rows read, when a long file's preview reads only its start
+
+    @property
+    def skipped_count(self) -> int:
+        return sum(count for count, _ in self.skipped.values())
+
+    @property
+    def bad_count(self) -> int:
+        return sum(self.bad.values())
+
+
+PREVIEW_MAX_ROWS = BACKGROUND_ROWS  # a longer file's preview reads its first rows only
+
+
+def import_preview(*, household: Household, batch: ImportBatch, mapping: dict) -> Preview:
+    """Read the batch's rows with `mapping` as the import will, and count: nothing is written."""
+    mapping = {**batch.mapping, **mapping}
+    context = _context_for(household, batch, mapping, None)
+    rows = data_rows(batch.content, mapping.get("delimiter", ","), mapping["has_header"])
+    preview = Preview(rows=batch.total_rows)
+    for _, row in rows:
+        if preview.read_rows >= PREVIEW_MAX_ROWS:
+            break
+        preview.read_rows += 1
+        try:
+            data = _row_data(context, row)
+        except Skipped as exc:
+            entry = preview.skipped.setdefault(exc.reason, [0, Decimal(0)])
+            entry[0] += 1
+            entry[1] += exc.amount or 0
+            continue
+        except RowError as exc:
+            reason = str(exc)
+            preview.bad[reason] = preview.bad.get(reason, 0) + 1
+            continue
+        preview.drafts += 1
+        preview.total += data.amount or 0
+        source = untext_cell(_cell(row, mapping.get("category")))
+        if mapping.get("category") is not None and source:
+            key = _source_key(source)
+            entry = preview.sources.setdefault(key, SourceCategory(name=" ".join(source.split()), key=key))
+            entry.rows += 1
+            entry.total += data.amount or 0
+            entry.category = context.suggested.get(key)
+    return preview
+
+
+def _source_key(source: str) -> str:
+    return " ".join(source.split()).casefold()
+
+
+def import_categories_remember(
+    *, household: Household, user: User, batch: ImportBatch, choices: dict[str, str]
+) -> dict[str, str]:
+    """The person's category for each of the file's own categories, as {source key: category
+    pk}: "new" makes a category of the source's name first. A choice that differs from what
+    Hearth suggested is remembered as the household's word, so the next file says it again."""
+    if not choices:
+        return {}
+    context = _context_for(household, batch, {**batch.mapping, "category_choices": {}}, None)
+    categories = {str(c.pk): c for c in Category.objects.for_household(household).filter(archived=False)}
+    names = {c.name.casefold(): c for c in categories.values()}
+    out: dict[str, str] = {}
+    for key, value in choices.items():
+        if value == "new":
+            name = " ".join(key.split()).title()[:60]
+            category = names.get(name.casefold()) or category_create(
+                household=household, user=user, name=name, colour="#546e7a"
+            )
+            names[category.name.casefold()] = category
+        else:
+            category = categories.get(value)
+        if category is None:
+            continue
+        out[key] = str(category.pk)
+        suggested = _suggest_category(context, key, "")
+        if suggested is None or suggested.pk != category.pk:
+            remember_word(household=household, user=user, phrase=key, category=category)
+    return out
 
 
 def _cell(row: list[str], index) -> str:
@@ -231,12 +349,15 @@ def _reader(household: Household, categories, members) -> ParseContext:
 
 
 def _suggest_category(context: _Context, source: str, description: str) -> Category | None:
-    """The Hearth category for a row: the source app's category by its name, a synonym or its
-    words ("Dining Out" → Dining, "Rent/Mortgage" → Housing), else the payee's words, as the chat
-    reads them (learned words first); the household's fallback category when nothing says."""
+    """The Hearth category for a row: the source app's category by its name, the household's
+    learned words, a synonym or its words ("Dining Out" → Dining, "Rent/Mortgage" → Housing),
+    else the payee's words, as the chat reads them; the household's fallback category when
+    nothing says."""
     key = " ".join(source.split()).casefold()
     if key not in context.suggested:
         found = context.categories.get(key)
+        if found is None and key and context.reader is not None:  # what the household taught
+            found = context.categories.get((learned_category(source, context.reader) or "").casefold())
         if found is None and key:
             found = context.categories.get(import_formats.SYNONYMS.get(key, "").casefold())
         if found is None and key and context.reader is not None:
@@ -288,31 +409,42 @@ def _splitwise_share(context: _Context, row: list[str], cost, decimal_comma):
     return share, payer, problems
 
 
-def _duplicate_problem(expense: Expense, household: Household) -> str:
-    what = expense.description or expense.category.name
-    money = format_money(expense.amount, household, currency=expense.currency)
-    day = f"{expense.date.day} {expense.date:%b %Y}"
+def _duplicate_problem(row, household: Household) -> str:
+    """The problem of a row that repeats an expense or a pending draft."""
+    what = row.description or (row.category.name if row.category else "an expense")
+    money = format_money(row.amount, household, currency=getattr(row, "currency", None) or household.currency)
+    day = f"{row.date.day} {row.date:%b %Y}"
     return problem_message("duplicate", what=what, money=money, day=day)
 
 
-def _existing(household: Household, rows: list[DraftData]) -> dict[tuple, Expense]:
-    """The household's live expenses these rows may repeat, by (date, amount, folded description).
+def _existing(household: Household, rows: list[DraftData], batch: ImportBatch) -> dict[tuple, object]:
+    """The household's live expenses and pending drafts (of other imports, the chat …) these rows
+    may repeat, by (date, amount, folded description): expenses first.
 
-    One query for the whole chunk, whatever its size.
+    Two queries for the whole chunk, whatever its size.
     """
+    rows = [d for d in rows if d.date is not None and d.amount is not None]
     if not rows:
         return {}
     dates = [d.date for d in rows]
-    matches = (
+    near = Q(date__range=(min(dates), max(dates))) & Q(amount__in={d.amount for d in rows})
+    expenses = (
         Expense.objects.for_household(household)
         .alive()
-        .filter(Q(date__range=(min(dates), max(dates))) & Q(amount__in={d.amount for d in rows}))
+        .filter(near)
         .select_related("category")
         .order_by("date", "created_at")
     )
-    found: dict[tuple, Expense] = {}
-    for expense in matches:
-        found.setdefault((expense.date, expense.amount, fold(expense.description)), expense)
+    drafts = (
+        ExpenseDraft.objects.for_household(household)
+        .filter(near, state=DraftState.PENDING)
+        .exclude(import_batch=batch)
+        .select_related("category")
+        .order_by("date", "created_at")
+    )
+    found: dict[tuple, object] = {}
+    for row in [*expenses, *drafts]:
+        found.setdefault((row.date, row.amount, fold(row.description)), row)
     return found
 
 
@@ -327,7 +459,7 @@ def _import_chunk(context: _Context, rows: list[tuple[int, list[str]]]) -> None:
             skipped.append({"row": number, "reason": exc.reason, "amount": amount})
         except RowError as exc:
             errors.append({"row": number, "reason": str(exc)})
-    existing = _existing(household, [data for _, _, data in parsed])
+    existing = _existing(household, [data for _, _, data in parsed], batch)
     drafts, duplicates = [], 0
     for number, row, data in parsed:
         match = existing.get((data.date, data.amount, fold(data.description)))
@@ -341,7 +473,7 @@ def _import_chunk(context: _Context, rows: list[tuple[int, list[str]]]) -> None:
             created_by_id=batch.created_by_id,
             import_batch=batch,
             import_row=number,
-            duplicate_of=match,
+            duplicate_of=match if isinstance(match, Expense) else None,
         )
         draft_fields_apply(household, draft, data)  # the same checks and problems as draft_create
         draft.paid_by = data.paid_by or context.paid_by

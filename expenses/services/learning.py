@@ -82,6 +82,18 @@ def words_learn(*, household: Household, user: User | None, drafts, categories, 
     return count
 
 
+def remember_word(*, household: Household, user: User | None, phrase: str, category: Category) -> bool:
+    """Remember a phrase as the household's word for `category` (an import's own category name
+    the person mapped, say); False when it holds nothing to remember."""
+    clean = norm_phrase(phrase)[:MAX_PHRASE_CHARS].strip()
+    if not clean or category.household_id != household.pk:
+        return False
+    with transaction.atomic():
+        _remember(household, user, clean, category)
+    publish(household, "categories")
+    return True
+
+
 def _remember(household: Household, user: User | None, phrase: str, category: Category) -> None:
     word = LearnedWord.objects.for_household(household).select_for_update().filter(phrase=phrase).first()
     if word is None:

@@ -422,7 +422,8 @@ def test_the_preview_shows_the_first_ten_rows(member_client):
     page = member_client.get(reverse("import_map", args=[batch.pk])).content.decode()
     assert "Item 9" in page
     assert "Item 10" not in page  # the header and nine rows make ten
-    assert "Import 14 rows as drafts" in page
+    assert "Import 14 drafts" in page  # counted before anything is written
+    assert 'id="outcome-drafts">14' in page
 
 
 def test_submitting_the_mapping_twice_imports_once(household, member_client):

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from expenses import csv_format, import_formats
-from expenses.models import ExpenseDraft, ImportBatch
+from expenses.models import Category, ExpenseDraft, ImportBatch, LearnedWord
 from households.problems import problem_message
 from tests.conftest import client_for
 from tests.factories import HouseholdFactory, MembershipFactory
@@ -66,18 +66,22 @@ def upload(client, name: str, data: bytes):
     return ImportBatch.objects.latest("created_at")
 
 
-def accept_the_prefilled_mapping(client, batch):
-    """What a person does who trusts the preview: send the form as it opened."""
-    page = client.get(reverse("import_map", args=[batch.pk]))
-    assert page.status_code == 200
+def prefilled(page) -> dict:
     initial = page.context["form"].initial
     data = {k: ("" if v is None else str(v)) for k, v in initial.items() if k != "has_header"}
     if initial.get("has_header"):
         data["has_header"] = "on"
-    response = client.post(reverse("import_map", args=[batch.pk]), data)
+    return data
+
+
+def accept_the_prefilled_mapping(client, batch, **changes):
+    """What a person does who trusts the preview: send the form as it opened."""
+    page = client.get(reverse("import_map", args=[batch.pk]))
+    assert page.status_code == 200
+    response = client.post(reverse("import_map", args=[batch.pk]), {**prefilled(page), **changes})
     assert response.status_code == 302, response.content.decode()[:3000]
     batch.refresh_from_db()
-    return page.content.decode(), batch
+    return page, batch
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -86,12 +90,15 @@ def test_each_apps_export_imports_to_the_cent(name):
     _, client = member_of(expected["currency"])
     batch = upload(client, name, (FILES / name).read_bytes())
 
-    preview, batch = accept_the_prefilled_mapping(client, batch)
+    page, batch = accept_the_prefilled_mapping(client, batch)
 
-    assert f"Recognised: {LABELS[expected['preset']]}" in preview
+    assert f"Recognised: {LABELS[expected['preset']]}" in page.content.decode()
+    outcome = page.context["outcome"]  # told before anything was written …
+    assert (outcome.drafts, outcome.total) == (expected["expenses"], Decimal(expected["total"]))
+    assert outcome.skipped_count == sum(expected["skipped"].values()) and outcome.bad_count == 0
     assert batch.state == ImportBatch.State.DONE
     assert batch.errors == []
-    drafts = ExpenseDraft.objects.filter(import_batch=batch)
+    drafts = ExpenseDraft.objects.filter(import_batch=batch)  # … and true after
     assert drafts.count() == batch.draft_count == expected["expenses"]
     assert drafts.aggregate(total=Sum("amount"))["total"] == Decimal(expected["total"])
     skipped = Counter(entry["reason"] for entry in batch.skipped)
@@ -244,9 +251,107 @@ def test_the_drafts_add_up_to_the_files_spending(rows):
             spent += Decimal(cents) / 100
         lines.append(f'Checking,,04/01/2026,{payee},,,{category},,"{out}","{inn}",Cleared')
     batch = upload(client, "ynab.csv", ("\n".join(lines) + "\n").encode())
-    _, batch = accept_the_prefilled_mapping(client, batch)
+    page, batch = accept_the_prefilled_mapping(client, batch)
 
     total = ExpenseDraft.objects.filter(import_batch=batch).aggregate(total=Sum("amount"))["total"]
-    assert (total or Decimal(0)) == spent
+    assert (total or Decimal(0)) == spent == page.context["outcome"].total
     assert batch.draft_count + len(batch.skipped) + len(batch.errors) == len(rows)
     assert batch.errors == []
+
+
+# ---------------------------------------------------------------- the preview's categories
+
+
+MINT = FILES / "mint.csv"
+
+
+def test_a_changed_source_category_is_used_and_remembered_for_the_next_file():
+    household, client = member_of("USD")
+    batch = upload(client, "mint.csv", MINT.read_bytes())
+    page = client.get(reverse("import_map", args=[batch.pk]))
+    sources = {s.name: s for s in page.context["sources"]}
+    assert sources["Hair"].category.name == "Personal care" and sources["Hair"].rows > 0
+    position = [s.name for s in page.context["sources"]].index("Hair") + 1
+    kids = Category.objects.get(household=household, name="Kids")
+
+    client.post(
+        reverse("import_map", args=[batch.pk]),
+        {
+            **prefilled(page),
+            f"catkey-{position}": "hair",
+            f"cat-{position}": str(kids.pk),
+            "action": "import",
+        },
+    )
+
+    hair = ExpenseDraft.objects.filter(import_batch=batch, description="Great Clips")
+    assert hair.exists() and {d.category for d in hair} == {kids}
+    assert LearnedWord.objects.get(household=household, phrase="hair").category == kids
+    again = upload(client, "mint.csv", MINT.read_bytes())
+    sources = {s.name: s for s in client.get(reverse("import_map", args=[again.pk])).context["sources"]}
+    assert sources["Hair"].category == kids  # the next file says it again
+
+
+def test_a_source_category_can_become_a_new_hearth_category():
+    household, client = member_of("USD")
+    batch = upload(client, "mint.csv", MINT.read_bytes())
+    page = client.get(reverse("import_map", args=[batch.pk]))
+    position = [s.name for s in page.context["sources"]].index("Kids Activities") + 1
+
+    client.post(
+        reverse("import_map", args=[batch.pk]),
+        {
+            **prefilled(page),
+            f"catkey-{position}": "kids activities",
+            f"cat-{position}": "new",
+            "action": "import",
+        },
+    )
+
+    new = Category.objects.get(household=household, name="Kids Activities")
+    assert (
+        ExpenseDraft.objects.filter(import_batch=batch, category=new).count()
+        == page.context["sources"][position - 1].rows
+    )
+
+
+def test_checking_again_counts_with_the_changed_mapping_and_writes_nothing():
+    _, client = member_of("INR")
+    batch = upload(client, "bank.csv", (FILES / "bank_withdrawal_deposit.csv").read_bytes())
+    page = client.get(reverse("import_map", args=[batch.pk]))
+    # Without the deposit column, deposits are rows with no withdrawal: zero amounts, skipped.
+    again = client.post(
+        reverse("import_map", args=[batch.pk]), {**prefilled(page), "inflow": "", "action": "preview"}
+    )
+
+    assert again.status_code == 200
+    assert again.context["outcome"].drafts == page.context["outcome"].drafts
+    assert import_formats.INCOME not in again.context["outcome"].skipped
+    assert not ExpenseDraft.objects.exists()
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.MAPPING
+
+
+def test_dates_that_read_both_ways_are_asked_about_with_two_rows():
+    _, client = member_of("INR")
+    batch = upload(client, "s.csv", b"Date,Description,Amount\n03/04/2026,Milk,56\n05/06/2026,Bread,40\n")
+    page = client.get(reverse("import_map", args=[batch.pk])).content.decode()
+    assert "These dates read two ways" in page
+    assert "“03/04/2026” is 3 April 2026 day first, or 4 March 2026 month first" in page
+    clear = upload(client, "t.csv", b"Date,Description,Amount\n13/04/2026,Milk,56\n")
+    assert (
+        "These dates read two ways" not in client.get(reverse("import_map", args=[clear.pk])).content.decode()
+    )
+
+
+def test_a_row_repeating_a_pending_draft_is_flagged_as_a_duplicate():
+    _, client = member_of("INR")
+    first = upload(client, "a.csv", b"Date,Description,Amount\n2026-04-01,Milk,56\n")
+    accept_the_prefilled_mapping(client, first)
+    second = upload(client, "b.csv", b"Date,Description,Amount\n2026-04-01,Milk,56\n2026-04-02,Bread,40\n")
+    accept_the_prefilled_mapping(client, second)
+
+    milk, bread = ExpenseDraft.objects.filter(import_batch=second).order_by("import_row")
+    assert any("Looks like a duplicate of “Milk”" in p for p in milk.problems)
+    assert not any("duplicate" in p for p in bread.problems)
+    assert milk.duplicate_of is None  # a draft, not an expense

@@ -90,6 +90,7 @@ NOT_WRITES = {
     "expenses.services.learning.draft_description",
     "expenses.services.learning.learned_pairs",
     "expenses.services.learning.proposal",
+    "expenses.services.imports.import_preview",
     "budgets.occasions.services.occasion_topic",
     # Reads a message with the household's provider; the usage record it may write is not shown live.
     "llmsettings.services.parse_message",
@@ -492,6 +493,31 @@ def _(w):
     return lambda: esv.import_batch_create(
         household=w.household, user=w.member, file_name="statement.csv", upload=upload
     ), {}
+
+
+@case(esv.import_categories_remember)
+def _(w):
+    batch = _batch(w)
+    # A new category from the file's own, and a choice that differs from the suggestion: a word.
+    choices = {"snacks and such": "new", "auto": str(w.category("Dining").pk)}
+    return lambda: esv.import_categories_remember(
+        household=w.household, user=w.member, batch=batch, choices=choices
+    ), {w.group: {"categories"}}
+
+
+@case(esv.import_categories_remember, "nothing chosen")
+def _(w):
+    batch = _batch(w)
+    return lambda: esv.import_categories_remember(
+        household=w.household, user=w.member, batch=batch, choices={}
+    ), {}
+
+
+@case(esv.remember_word)
+def _(w):
+    return lambda: esv.remember_word(
+        household=w.household, user=w.member, phrase="Gopalji", category=w.category()
+    ), {w.group: {"categories"}}
 
 
 @case(esv.import_batch_start)
