@@ -434,12 +434,34 @@ def _is_zero(text: str, decimal_comma: bool) -> bool:
         return False
 
 
+# What a household may choose to import as spending after all: money that left the account
+# (a family that tracks its card bills rather than the card's purchases, cash as spent).
+INCLUDABLE = (CARD_BILL, CASH, TRANSFER)
+
+
 def spent(row: list[str], mapping: dict, *, decimal_comma: bool) -> Decimal:
     """The money a row spent, positive; Skipped for money in or a row that is not an expense,
-    RowError for a row that can't be read."""
+    RowError for a row that can't be read. A row skipped for a reason the person chose to
+    include (mapping["include"], one of INCLUDABLE) is spending when its money went out."""
+    try:
+        return _spent(row, mapping, decimal_comma=decimal_comma, rules=True)
+    except Skipped as exc:
+        if exc.reason in INCLUDABLE and exc.reason in (mapping.get("include") or ()):
+            return _spent(row, mapping, decimal_comma=decimal_comma, rules=False)
+        raise
+
+
+def _spent(row: list[str], mapping: dict, *, decimal_comma: bool, rules: bool) -> Decimal:
     amount_text = _cell(row, mapping.get("amount"))
     category = _cell(row, mapping.get("category"))
     text = " ".join(filter(None, [_cell(row, mapping.get("description")), category]))
+    if rules:
+        _not_spending(row, mapping, category, decimal_comma)
+    return _amount_out(row, mapping, amount_text, text, category, decimal_comma)
+
+
+def _not_spending(row: list[str], mapping: dict, category: str, decimal_comma: bool) -> None:
+    """Skipped when the row's words or its category say it is not spending."""
     for pattern, reason in TEXT_RULES:
         if pattern.search(_cell(row, mapping.get("description"))):
             raise Skipped(reason, _any_amount(row, mapping, decimal_comma))
@@ -449,6 +471,12 @@ def spent(row: list[str], mapping: dict, *, decimal_comma: bool) -> Decimal:
         for pattern, reason in NOT_SPENDING_CATEGORIES:
             if pattern.match(category):
                 raise Skipped(reason, _any_amount(row, mapping, decimal_comma))
+
+
+def _amount_out(
+    row, mapping: dict, amount_text: str, text: str, category: str, decimal_comma: bool
+) -> Decimal:
+    """The row's money out by its amount columns and their convention; Skipped for money in."""
     inflow = mapping.get("inflow")
     if inflow is not None:
         out_text, in_text = amount_text, _cell(row, inflow)

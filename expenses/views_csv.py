@@ -362,6 +362,8 @@ def import_map(request, pk):
         form = ImportMappingForm(request.POST, records=records, decimal_comma=household.decimal_comma)
         if form.is_valid():
             mapping = form.mapping()
+            included = request.POST.getlist("include")
+            mapping["include"] = [r for r in import_formats.INCLUDABLE if r in included]
             choices = _category_choices(request.POST, categories)
             if request.POST.get("action", "import") == "import":
                 mapping["category_choices"] = services.import_categories_remember(
@@ -396,6 +398,8 @@ def import_map(request, pk):
             "sources": sorted(preview.sources.values(), key=lambda s: (-s.rows, s.name)) if preview else [],
             "categories": categories,
             "ambiguous": _ambiguous_dates(records, mapping),
+            "includable": import_formats.INCLUDABLE,
+            "included": (mapping or {}).get("include") or [],
         },
         status=400 if form.errors else 200,
     )

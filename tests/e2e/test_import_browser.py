@@ -39,6 +39,15 @@ def test_a_bank_statement_is_recognised_previewed_and_imported(page_for, live_se
     expect(page.locator("select[name=amount] option:checked")).to_contain_text("Withdrawal Amt.")
     expect(page.locator("select[name=inflow] option:checked")).to_contain_text("Deposit Amt.")
     expect(page.locator("select[name=date_format] option:checked")).to_contain_text("DD/MM/YY")
+    expect(page.locator("#outcome-drafts")).to_contain_text(str(expected["expenses"]))
+    # Cash counted as spent, by choice, then back to the default: the preview follows each time.
+    page.get_by_label("A cash withdrawal (the cash is spent later)").check()
+    page.get_by_role("button", name="Check again").click()
+    cash = expected["skipped"]["cash"]
+    expect(page.locator("#outcome-drafts")).to_contain_text(str(expected["expenses"] + cash))
+    page.get_by_label("A cash withdrawal (the cash is spent later)").uncheck()
+    page.get_by_role("button", name="Check again").click()
+    expect(page.locator("#outcome-drafts")).to_contain_text(str(expected["expenses"]))
     shot(page, "import-map", width)
     page.get_by_role("button", name="Import").click()
 

@@ -355,3 +355,35 @@ def test_a_row_repeating_a_pending_draft_is_flagged_as_a_duplicate():
     assert any("Looks like a duplicate of “Milk”" in p for p in milk.problems)
     assert not any("duplicate" in p for p in bread.problems)
     assert milk.duplicate_of is None  # a draft, not an expense
+
+
+def test_a_skipped_kind_of_row_can_be_imported_by_choice():
+    _, client = member_of("INR")
+    batch = upload(client, "bank.csv", (FILES / "bank_withdrawal_deposit.csv").read_bytes())
+    page = client.get(reverse("import_map", args=[batch.pk]))
+    before = page.context["outcome"]
+    cash = before.skipped[import_formats.CASH]
+
+    again = client.post(
+        reverse("import_map", args=[batch.pk]),
+        {**prefilled(page), "include": [import_formats.CASH, "not a reason"], "action": "preview"},
+    )
+    after = again.context["outcome"]
+    assert (after.drafts, after.total) == (before.drafts + cash[0], before.total + cash[1])
+    assert import_formats.CASH not in after.skipped
+    assert 'value="a cash withdrawal (the cash is spent later)" checked' in again.content.decode()
+
+    client.post(reverse("import_map", args=[batch.pk]), {**prefilled(page), "include": [import_formats.CASH]})
+    total = ExpenseDraft.objects.filter(import_batch=batch).aggregate(total=Sum("amount"))["total"]
+    assert total == after.total
+
+
+def test_money_in_is_never_imported_as_spending_even_when_asked():
+    _, client = member_of("INR")
+    batch = upload(client, "bank.csv", (FILES / "bank_withdrawal_deposit.csv").read_bytes())
+    page = client.get(reverse("import_map", args=[batch.pk]))
+    again = client.post(
+        reverse("import_map", args=[batch.pk]),
+        {**prefilled(page), "include": [import_formats.INCOME, import_formats.REFUND], "action": "preview"},
+    )
+    assert again.context["outcome"].drafts == page.context["outcome"].drafts
