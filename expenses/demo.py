@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from simple_history.utils import bulk_create_with_history
 
+from expenses import csv_format
 from expenses.models import Cadence, Category, Expense, ExpenseStatus, LearnedWord, RecurringRule, Source
-from expenses.services import DraftData, draft_create
+from expenses.services import DraftData, draft_create, import_batch_create, import_batch_start
 
 # (category, description, low, high, times a month)
 EVERYDAY = [
@@ -165,3 +166,37 @@ def seed(*, household, members) -> None:
         LearnedWord.objects.create(
             household=household, phrase=phrase, category=categories[category], created_by=members[-1]
         )
+    # Last week's bank statement, imported: its purchases wait in the inbox, and the status page
+    # lists the salary, the card bill, the self-transfer and the cash withdrawal it skipped.
+    day = (today - timedelta(days=6)).strftime("%d/%m/%y")
+    lines = [
+        "Date,Narration,Chq./Ref.No.,Value Dt,Withdrawal Amt.,Deposit Amt.,Closing Balance",
+        f"{day},UPI-ZEPTO GROCERIES,1001,{day},612.00,,84388.00",
+        f"{day},UPI-RAPIDO RIDE,1002,{day},143.00,,84245.00",
+        f"{day},NEFT CR-ACME LTD-SALARY,1003,{day},,95000.00,179245.00",
+        f"{day},CC PAYMENT AUTOPAY HDFC CARD,1004,{day},18450.00,,160795.00",
+        f"{day},SELF TRANSFER TO SAVINGS A/C,1005,{day},10000.00,,150795.00",
+        f"{day},ATM WDL KORAMANGALA,1006,{day},2000.00,,148795.00",
+        f"{day},UPI-APOLLO PHARMACY,1007,{day},389.50,,148405.50",
+    ]
+    data = ("\n".join(lines) + "\n").encode()
+    upload = csv_format.read_upload("bank-statement.csv", "text/csv", len(data), data)
+    batch = import_batch_create(
+        household=household, user=members[0], file_name="bank-statement.csv", upload=upload
+    )
+    import_batch_start(
+        household=household,
+        user=members[0],
+        batch=batch,
+        mapping={
+            "date": 0,
+            "description": 1,
+            "amount": 4,
+            "inflow": 5,
+            "category": None,
+            "type": None,
+            "sign": "spent_positive",
+            "date_format": "DD/MM/YY",
+            "has_header": True,
+        },
+    )

@@ -13,6 +13,7 @@ from expenses.models import (
     Expense,
     ExpenseDraft,
     ExpenseStatus,
+    ImportBatch,
     LearnedWord,
     Occasion,
     Recipient,
@@ -84,6 +85,8 @@ def test_demo_household_is_lived_in_and_seeding_twice_changes_nothing(client):
         "learned words": LearnedWord.objects.count(),
     }
     assert counts["learned words"] >= 3
+    statement = ImportBatch.objects.get(file_name="bank-statement.csv")  # an import, with what it skipped
+    assert (statement.state, statement.draft_count, len(statement.skipped)) == ("done", 3, 4)
     # Through the login form (the sign-in throttle wants a real request, as a person's sign-in has).
     signed_in = client.post(
         "/accounts/login/", {"username": "ravi@demo.hearth", "password": "hearth-demo-2026"}

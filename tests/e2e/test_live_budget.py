@@ -59,7 +59,7 @@ def test_partner_sees_the_meter_move_without_a_reload(page_for, live_server_url)
     confirm_in_chat(writer, live_server_url, "450 groceries")
     started = time.monotonic()
     writer.get_by_text("Saved").first.wait_for()
-    elapsed = wait_for_spent(meter, before + Decimal("450"), timeout=2.0)
+    elapsed = wait_for_spent(meter, before + Decimal("450"), timeout=5.0)  # a loaded 2-core CI machine too
     print(
         f"\nthe partner's meter updated {(time.monotonic() - started) * 1000:.0f} ms after the confirm "
         f"answered ({elapsed * 1000:.0f} ms after polling began)"
