@@ -291,3 +291,14 @@ def import_drafts_total(batch: ImportBatch):
         )["total"]
         or ZERO
     )
+
+
+def import_undoable(batch: ImportBatch) -> int:
+    """How many of an import's rows an undo would take back: pending drafts and live expenses."""
+    drafts = ExpenseDraft.objects.filter(household_id=batch.household_id, import_batch=batch)
+    return (
+        drafts.filter(state=DraftState.PENDING).count()
+        + Expense.objects.filter(
+            household_id=batch.household_id, deleted_at__isnull=True, draft__import_batch=batch
+        ).count()
+    )

@@ -1,16 +1,18 @@
 """CSV export of the expense list, and the import pages: upload → map columns → status."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 from itertools import islice
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.handlers.asgi import ASGIRequest
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from expenses import csv_format, import_formats, selectors, services
 from expenses.forms import ExpenseFilterForm
@@ -315,37 +317,42 @@ def _category_choices(post, categories) -> dict[str, str]:
     return choices
 
 
-def _ambiguous_dates(records, mapping: dict | None) -> list[tuple[int, str, object, object]]:
-    """Two sample rows read both ways, when every date of the column reads as day-first and as
-    month-first: the person picks once."""
+@dataclass
+class AmbiguousDates:
+    """A date column every date of which reads day first and month first: the two formats, and
+    two rows read both ways, to ask the person once."""
+
+    day_first: str
+    month_first: str
+    samples: list  # (row number, text, as day first, as month first)
+
+
+def _ambiguous_dates(records, mapping: dict | None) -> AmbiguousDates | None:
     if not mapping:
-        return []
+        return None
     index, start = mapping["date"], 1 if mapping["has_header"] else 0
     values = [
         (n, cells[index].strip())
         for n, cells in records[start:]
         if index < len(cells) and cells[index].strip()
     ]
-    pairs = [("DD/MM/YYYY", "MM/DD/YYYY"), ("DD/MM/YY", "MM/DD/YY")]
-    for day_first, month_first in pairs:
+    for day_first, month_first in (("DD/MM/YYYY", "MM/DD/YYYY"), ("DD/MM/YY", "MM/DD/YY")):
         both = []
         for number, value in values:
             try:
-                both.append(
-                    (
-                        number,
-                        value,
-                        csv_format.parse_date(value, day_first),
-                        csv_format.parse_date(value, month_first),
-                    )
-                )
+                as_day = csv_format.parse_date(value, day_first)
+                as_month = csv_format.parse_date(value, month_first)
             except csv_format.RowError:
                 break
+            both.append((number, value, as_day, as_month))
         else:
             differ = [b for b in both if b[2] != b[3]]
-            if both and differ:
-                return differ[:2]
-    return []
+            if differ:
+                return AmbiguousDates(day_first, month_first, differ[:2])
+    return None
+
+
+DATE_ORDER_REQUIRED = "These dates read two ways: pick day first or month first above, then import."
 
 
 @require_http_methods(["GET", "POST"])
@@ -365,7 +372,17 @@ def import_map(request, pk):
             included = request.POST.getlist("include")
             mapping["include"] = [r for r in import_formats.INCLUDABLE if r in included]
             choices = _category_choices(request.POST, categories)
-            if request.POST.get("action", "import") == "import":
+            ambiguous = _ambiguous_dates(records, mapping)
+            order = request.POST.get("date_order")
+            if ambiguous and order in ("day", "month"):
+                mapping["date_format"] = ambiguous.day_first if order == "day" else ambiguous.month_first
+            if (
+                request.POST.get("action", "import") == "import"
+                and ambiguous
+                and order not in ("day", "month")
+            ):
+                form.add_error("date_format", DATE_ORDER_REQUIRED)  # asked once, before anything is written
+            elif request.POST.get("action", "import") == "import":
                 mapping["category_choices"] = services.import_categories_remember(
                     household=household, user=request.user, batch=batch, choices=choices
                 )
@@ -398,6 +415,7 @@ def import_map(request, pk):
             "sources": sorted(preview.sources.values(), key=lambda s: (-s.rows, s.name)) if preview else [],
             "categories": categories,
             "ambiguous": _ambiguous_dates(records, mapping),
+            "date_order": request.POST.get("date_order", ""),
             "includable": import_formats.INCLUDABLE,
             "included": (mapping or {}).get("include") or [],
         },
@@ -426,7 +444,26 @@ def import_status(request, pk):
         "skipped": selectors.skipped_by_reason(batch),
         "skipped_count": len(batch.skipped),
         "drafts_total": selectors.import_drafts_total(batch) if not running else None,
+        "undoable": selectors.import_undoable(batch) if not running else 0,
     }
     if wants_fragment(request):
         return render(request, "expenses/import_status.html#import-status", context)
     return render(request, "expenses/import_status.html", context)
+
+
+@require_POST
+def import_undo(request, pk):
+    """Undo an import as a whole: its pending drafts discarded, its confirmed expenses trashed."""
+    batch = get_object_or_404(ImportBatch.objects.for_household(request.household).defer("content"), pk=pk)
+    if batch.state in (ImportBatch.State.MAPPING, ImportBatch.State.QUEUED, ImportBatch.State.RUNNING):
+        messages.error(request, "This import is not finished: undo it once it is.")
+        return redirect("import_status", pk=batch.pk)
+    discarded, trashed = services.import_batch_undo(
+        household=request.household, user=request.user, batch=batch
+    )
+    messages.success(
+        request,
+        f"Undid {batch.file_name}: {discarded} draft{'s' if discarded != 1 else ''} discarded, "
+        f"{trashed} expense{'s' if trashed != 1 else ''} moved to the trash.",
+    )
+    return redirect("import_status", pk=batch.pk)

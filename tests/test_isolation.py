@@ -224,6 +224,7 @@ BUILDERS = {
     "recurring_delete": build_recurring_rule,
     "import_map": build_import_batch,
     "import_status": build_import_batch,
+    "import_undo": build_import_batch,
     # budgets
     "budget_detail": build_budget,
     "budget_edit": build_budget,

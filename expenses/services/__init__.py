@@ -47,6 +47,7 @@ from expenses.services.imports import (
     import_batch_create,
     import_batch_run,
     import_batch_start,
+    import_batch_undo,
     import_categories_remember,
     import_preview,
 )
@@ -128,6 +129,7 @@ __all__ = [
     "import_batch_create",
     "import_batch_run",
     "import_batch_start",
+    "import_batch_undo",
     "import_categories_remember",
     "import_preview",
     "learned_pairs",

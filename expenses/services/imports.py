@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from expenses import import_formats
 from expenses.csv_format import (
@@ -35,8 +36,9 @@ from expenses.models import (
     Source,
 )
 from expenses.services.categories import category_create
-from expenses.services.drafts import DraftData, draft_fields_apply
+from expenses.services.drafts import DraftData, draft_fields_apply, drafts_discard
 from expenses.services.learning import learned_pairs, remember_word
+from expenses.services.ledger import ledger_change_announce
 from households.live import publish
 from households.models import Household, Membership, User
 from households.money import format_money
@@ -102,6 +104,28 @@ def import_batch_start(*, household: Household, user: User, batch: ImportBatch, 
     else:
         import_batch_run(batch=batch)
     return batch
+
+
+@transaction.atomic
+def import_batch_undo(*, household: Household, user: User, batch: ImportBatch) -> tuple[int, int]:
+    """Undo an import as a whole: its pending drafts are discarded (restorable from the inbox)
+    and the expenses confirmed from it go to the trash (restorable there), each with a history
+    entry. Returns (drafts discarded, expenses moved to the trash); a second undo moves nothing."""
+    drafts = ExpenseDraft.objects.for_household(household).filter(import_batch=batch)
+    discarded = drafts_discard(household=household, user=user, drafts=drafts)
+    expenses = list(
+        Expense.objects.for_household(household).alive().select_for_update().filter(draft__import_batch=batch)
+    )
+    now = timezone.now()
+    for expense in expenses:
+        expense.deleted_at, expense.updated_at = now, now
+        expense._change_reason = f"Import {batch.file_name} undone"
+    bulk_update_with_history(
+        expenses, Expense, ["deleted_at", "updated_at"], batch_size=500, default_user=user
+    )
+    if expenses:
+        ledger_change_announce(household, *{e.date for e in expenses})
+    return discarded, len(expenses)
 
 
 def _enqueue(batch_id) -> None:

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from expenses import csv_format, import_formats
 from expenses.models import Category, ExpenseDraft, ImportBatch, LearnedWord
+from expenses.services import draft_confirm
 from households.problems import problem_message
 from tests.conftest import client_for
 from tests.factories import HouseholdFactory, MembershipFactory
@@ -251,7 +252,7 @@ def test_the_drafts_add_up_to_the_files_spending(rows):
             spent += Decimal(cents) / 100
         lines.append(f'Checking,,04/01/2026,{payee},,,{category},,"{out}","{inn}",Cleared')
     batch = upload(client, "ynab.csv", ("\n".join(lines) + "\n").encode())
-    page, batch = accept_the_prefilled_mapping(client, batch)
+    page, batch = accept_the_prefilled_mapping(client, batch, date_order="month")  # 04/01 reads both ways
 
     total = ExpenseDraft.objects.filter(import_batch=batch).aggregate(total=Sum("amount"))["total"]
     assert (total or Decimal(0)) == spent == page.context["outcome"].total
@@ -332,12 +333,19 @@ def test_checking_again_counts_with_the_changed_mapping_and_writes_nothing():
     assert batch.state == ImportBatch.State.MAPPING
 
 
-def test_dates_that_read_both_ways_are_asked_about_with_two_rows():
+def test_dates_that_read_both_ways_are_asked_about_once_with_two_rows():
     _, client = member_of("INR")
     batch = upload(client, "s.csv", b"Date,Description,Amount\n03/04/2026,Milk,56\n05/06/2026,Bread,40\n")
-    page = client.get(reverse("import_map", args=[batch.pk])).content.decode()
-    assert "These dates read two ways" in page
-    assert "“03/04/2026” is 3 April 2026 day first, or 4 March 2026 month first" in page
+    page = client.get(reverse("import_map", args=[batch.pk]))
+    assert "These dates read two ways" in page.content.decode()
+    assert "“03/04/2026” is 3 April 2026 day first, or 4 March 2026 month first" in page.content.decode()
+
+    unanswered = client.post(reverse("import_map", args=[batch.pk]), prefilled(page))
+    assert unanswered.status_code == 400 and not ExpenseDraft.objects.exists()  # nothing written
+    assert "pick day first or month first" in unanswered.content.decode()
+    answered = client.post(reverse("import_map", args=[batch.pk]), {**prefilled(page), "date_order": "month"})
+    assert answered.status_code == 302
+    assert sorted(d.date.isoformat() for d in ExpenseDraft.objects.all()) == ["2026-03-04", "2026-05-06"]
     clear = upload(client, "t.csv", b"Date,Description,Amount\n13/04/2026,Milk,56\n")
     assert (
         "These dates read two ways" not in client.get(reverse("import_map", args=[clear.pk])).content.decode()
@@ -387,3 +395,28 @@ def test_money_in_is_never_imported_as_spending_even_when_asked():
         {**prefilled(page), "include": [import_formats.INCOME, import_formats.REFUND], "action": "preview"},
     )
     assert again.context["outcome"].drafts == page.context["outcome"].drafts
+
+
+def test_an_import_is_undone_as_a_whole_and_nothing_is_lost():
+    household, client = member_of("INR")
+    batch = upload(client, "bank.csv", (FILES / "bank_withdrawal_deposit.csv").read_bytes())
+    _, batch = accept_the_prefilled_mapping(client, batch)
+    drafts = ExpenseDraft.objects.filter(import_batch=batch).order_by("import_row")
+    first = drafts.first()
+    asha = first.created_by
+    expense = draft_confirm(household=household, user=asha, draft=first)  # one into the ledger
+    assert expense is not None and expense.deleted_at is None
+    status = client.get(reverse("import_status", args=[batch.pk])).content.decode()
+    assert "Undo this import" in status
+
+    response = client.post(reverse("import_undo", args=[batch.pk]))
+
+    assert response.status_code == 302
+    expense.refresh_from_db()
+    assert expense.deleted_at is not None  # in the trash, restorable
+    assert expense.history.first().history_change_reason == "Import bank.csv undone"
+    assert not drafts.filter(state="pending").exists()
+    assert drafts.filter(state="discarded").count() == drafts.count() - 1  # restorable from the inbox
+    again = client.post(reverse("import_undo", args=[batch.pk]), follow=True)
+    assert "0 drafts discarded, 0 expenses moved to the trash" in again.content.decode()
+    assert "Undo this import" not in again.content.decode()

@@ -513,6 +513,15 @@ def _(w):
     ), {}
 
 
+@case(esv.import_batch_undo)
+def _(w):
+    batch = _batch(w)
+    esv.import_batch_start(household=w.household, user=w.member, batch=batch, mapping=MAPPING)
+    return lambda: esv.import_batch_undo(household=w.household, user=w.member, batch=batch), {
+        w.group: {"drafts"}
+    }
+
+
 @case(esv.remember_word)
 def _(w):
     return lambda: esv.remember_word(
