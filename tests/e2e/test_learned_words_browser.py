@@ -46,6 +46,8 @@ def test_a_corrected_word_is_learned_shown_renamed_and_forgotten(page_for, live_
     reply = send(page, f"{word} 450 this week")
     expect(reply.locator(".draft-form select[name$='-category'] option:checked").last).to_have_text("Housing")
     shot(page, "learned-chat", width)
+    reply.locator(".draft-form button", has_text="Discard").last.click()  # leave the chat as found
+    expect(reply.locator(".draft-form button", has_text="Confirm")).to_have_count(0)
 
     page.goto(live_server_url + "/categories/")
     learned = page.locator("#learned-words")
