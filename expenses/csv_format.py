@@ -249,6 +249,16 @@ _CREDIT = re.compile(r"^\((.*)\)$|^(.*?)\s*cr$", re.I | re.S)
 _DEBIT = re.compile(r"^(.*?)\s*dr$", re.I | re.S)
 
 
+def _marks(text: str) -> tuple[str, bool]:
+    """A cell's number without a bank's marks, and whether it was marked as a credit: (450.00)
+    and 450 CR are money coming in, 450 DR money going out."""
+    credit = _CREDIT.fullmatch(text)
+    if credit:
+        return (credit.group(1) if credit.group(1) is not None else credit.group(2)), True
+    debit = _DEBIT.fullmatch(text)
+    return (debit.group(1) if debit else text), False
+
+
 def parse_amount(value: str, *, decimal_comma: bool = False) -> Decimal:
     """1,200.50 · ₹ 2,999 · Rs. 450 · 1.200,50 · (450.00) → a Decimal, or RowError with the reason.
 
@@ -258,12 +268,7 @@ def parse_amount(value: str, *, decimal_comma: bool = False) -> Decimal:
     text = value.strip()
     if not text:
         raise RowError("no amount")
-    credit = _CREDIT.fullmatch(text)  # (450.00) or 450 CR: money coming in
-    debit = _DEBIT.fullmatch(text)
-    if credit:
-        number = credit.group(1) if credit.group(1) is not None else credit.group(2)
-    else:
-        number = debit.group(1) if debit else text
+    number, credit = _marks(text)
     found = to_decimal(number, decimal_comma=decimal_comma)
     if found is not None and (credit or found < 0):
         raise _row_error(AmountError("not_positive"), text, "(credits are not expenses)")
@@ -279,12 +284,7 @@ def parse_signed_amount(value: str, *, decimal_comma: bool = False) -> Decimal:
     text = value.strip()
     if not text:
         raise RowError("no amount")
-    credit = _CREDIT.fullmatch(text)
-    debit = _DEBIT.fullmatch(text)
-    if credit:
-        number = credit.group(1) if credit.group(1) is not None else credit.group(2)
-    else:
-        number = debit.group(1) if debit else text
+    number, credit = _marks(text)
     found = to_decimal(number, decimal_comma=decimal_comma)
     if found is None:
         try:

@@ -421,7 +421,8 @@ class Skipped(Exception):
         self.reason, self.amount = reason, amount
 
 
-def _cell(row: list[str], index) -> str:
+def cell(row: list[str], index) -> str:
+    """A row's cell by column index, stripped; "" for a column it doesn't have."""
     if index is None or not isinstance(index, int) or index >= len(row) or index < 0:
         return ""
     return row[index].strip()
@@ -452,9 +453,9 @@ def spent(row: list[str], mapping: dict, *, decimal_comma: bool) -> Decimal:
 
 
 def _spent(row: list[str], mapping: dict, *, decimal_comma: bool, rules: bool) -> Decimal:
-    amount_text = _cell(row, mapping.get("amount"))
-    category = _cell(row, mapping.get("category"))
-    text = " ".join(filter(None, [_cell(row, mapping.get("description")), category]))
+    amount_text = cell(row, mapping.get("amount"))
+    category = cell(row, mapping.get("category"))
+    text = " ".join(filter(None, [cell(row, mapping.get("description")), category]))
     if rules:
         _not_spending(row, mapping, category, decimal_comma)
     return _amount_out(row, mapping, amount_text, text, category, decimal_comma)
@@ -463,7 +464,7 @@ def _spent(row: list[str], mapping: dict, *, decimal_comma: bool, rules: bool) -
 def _not_spending(row: list[str], mapping: dict, category: str, decimal_comma: bool) -> None:
     """Skipped when the row's words or its category say it is not spending."""
     for pattern, reason in TEXT_RULES:
-        if pattern.search(_cell(row, mapping.get("description"))):
+        if pattern.search(cell(row, mapping.get("description"))):
             raise Skipped(reason, _any_amount(row, mapping, decimal_comma))
     if mapping.get("category") is not None and category:
         if SETTLE_CATEGORIES.match(category) and mapping.get("preset") == "splitwise":
@@ -479,7 +480,7 @@ def _amount_out(
     """The row's money out by its amount columns and their convention; Skipped for money in."""
     inflow = mapping.get("inflow")
     if inflow is not None:
-        out_text, in_text = amount_text, _cell(row, inflow)
+        out_text, in_text = amount_text, cell(row, inflow)
         if not _is_zero(out_text, decimal_comma):
             value = parse_signed_amount(out_text, decimal_comma=decimal_comma)
             if value > 0:
@@ -493,13 +494,13 @@ def _amount_out(
             raise RowError("no amount")
         raise Skipped(ZERO)
     value = parse_signed_amount(amount_text, decimal_comma=decimal_comma)
-    kind = _cell(row, mapping.get("type")).casefold()
+    kind = cell(row, mapping.get("type")).casefold()
     if mapping.get("type") is not None and kind:
         if kind in TYPE_SKIP:
             raise Skipped(TYPE_SKIP[kind], abs(value))
         if kind in TYPE_IN:
             raise Skipped(_money_in(text, category, mapping), abs(value))
-        if kind in TYPE_OUT or kind == "withdrawal":
+        if kind in TYPE_OUT:
             if value == 0:
                 raise Skipped(ZERO)
             return _positive(abs(value), amount_text)
@@ -515,7 +516,7 @@ def _any_amount(row: list[str], mapping: dict, decimal_comma: bool) -> Decimal |
     """The size of a row's amount, out or in, for listing a skipped row; None when unreadable."""
     for index in (mapping.get("amount"), mapping.get("inflow")):
         try:
-            value = abs(parse_signed_amount(_cell(row, index), decimal_comma=decimal_comma))
+            value = abs(parse_signed_amount(cell(row, index), decimal_comma=decimal_comma))
         except RowError:
             continue
         if value:

@@ -118,6 +118,13 @@ def _column_choices(records: list[tuple[int, list[str]]]) -> list[tuple[int, str
     return choices
 
 
+def _optional_column(label: str, help_text: str) -> forms.TypedChoiceField:
+    """A column the mapping may leave out: its index, or None."""
+    return forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label=label, help_text=help_text
+    )
+
+
 class ImportMappingForm(forms.Form):
     """Which column holds what, checked against the file's first rows."""
 
@@ -136,19 +143,13 @@ class ImportMappingForm(forms.Form):
         error_messages={"required": "Pick the column with the amounts."},
     )
     sign = forms.ChoiceField(choices=import_formats.SIGNS, required=False, label="Which amounts are spending")
-    inflow = forms.TypedChoiceField(
-        coerce=int,
-        required=False,
-        empty_value=None,
-        label="Money-in column (optional)",
-        help_text="A separate column for money coming in: YNAB's Inflow, a bank's Deposit.",
+    inflow = _optional_column(
+        "Money-in column (optional)",
+        "A separate column for money coming in: YNAB's Inflow, a bank's Deposit.",
     )
-    type = forms.TypedChoiceField(
-        coerce=int,
-        required=False,
-        empty_value=None,
-        label="Debit/credit column (optional)",
-        help_text="A column saying debit or credit (Dr/Cr, Withdrawal/Deposit) for each row.",
+    type = _optional_column(
+        "Debit/credit column (optional)",
+        "A column saying debit or credit (Dr/Cr, Withdrawal/Deposit) for each row.",
     )
     decimal_comma = forms.TypedChoiceField(
         coerce=lambda value: value == "1",
@@ -162,12 +163,9 @@ class ImportMappingForm(forms.Form):
         label="Description column",
         error_messages={"required": "Pick the column that says what the money was for."},
     )
-    category = forms.TypedChoiceField(
-        coerce=int,
-        required=False,
-        empty_value=None,
-        label="Category column (optional)",
-        help_text="Read into your categories by name or meaning (“Dining Out” → Dining); "
+    category = _optional_column(
+        "Category column (optional)",
+        "Read into your categories by name or meaning (“Dining Out” → Dining); "
         "you can change any in the inbox.",
     )
     has_header = forms.BooleanField(required=False, label="The first row is a header")

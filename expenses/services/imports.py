@@ -266,7 +266,7 @@ def import_preview(*, household: Household, batch: ImportBatch, mapping: dict) -
             continue
         preview.drafts += 1
         preview.total += data.amount or 0
-        source = untext_cell(_cell(row, mapping.get("category")))
+        source = untext_cell(import_formats.cell(row, mapping.get("category")))
         if mapping.get("category") is not None and source:
             key = _source_key(source)
             entry = preview.sources.setdefault(key, SourceCategory(name=" ".join(source.split()), key=key))
@@ -310,12 +310,6 @@ def import_categories_remember(
     return out
 
 
-def _cell(row: list[str], index) -> str:
-    if index is None or index >= len(row):
-        return ""
-    return row[index].strip()
-
-
 def _row_data(context: _Context, row: list[str]) -> DraftData:
     """A row as a draft's data; Skipped when it is not an expense, RowError when unreadable."""
     mapping = context.mapping
@@ -323,7 +317,7 @@ def _row_data(context: _Context, row: list[str]) -> DraftData:
     when = amount = None
     decimal_comma = mapping.get("decimal_comma", context.household.decimal_comma)
     try:
-        when = parse_date(_cell(row, mapping["date"]), mapping["date_format"])
+        when = parse_date(import_formats.cell(row, mapping["date"]), mapping["date_format"])
     except RowError as exc:
         reasons.append(str(exc))
     try:
@@ -333,17 +327,19 @@ def _row_data(context: _Context, row: list[str]) -> DraftData:
     if reasons:
         reason = "; ".join(reasons)
         raise RowError(reason[0].upper() + reason[1:] + ".")
-    description = untext_cell(_cell(row, mapping["description"]))
+    description = untext_cell(import_formats.cell(row, mapping["description"]))
     data = DraftData(
         amount=amount,
         date=when,
         description=description,
-        category=_suggest_category(context, untext_cell(_cell(row, mapping.get("category"))), description),
+        category=_suggest_category(
+            context, untext_cell(import_formats.cell(row, mapping.get("category"))), description
+        ),
     )
     if mapping.get("shares"):
         data.amount, data.paid_by, problems = _splitwise_share(context, row, amount, decimal_comma)
         data.problems.extend(problems)
-    currency = _cell(row, mapping.get("currency")).upper()
+    currency = import_formats.cell(row, mapping.get("currency")).upper()
     if currency and currency != context.household.currency:
         data.problems.append(
             problem_message("other_currency", theirs=currency, ours=context.household.currency)
@@ -404,7 +400,7 @@ def _splitwise_share(context: _Context, row: list[str], cost, decimal_comma):
     ours, theirs, payer = [], [], None
     best = outsider = None
     for index, name in context.mapping["shares"].items():
-        text = _cell(row, int(index))
+        text = import_formats.cell(row, int(index))
         try:
             value = parse_signed_amount(text, decimal_comma=decimal_comma) if text else Decimal(0)
         except RowError:

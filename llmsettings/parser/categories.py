@@ -119,18 +119,25 @@ def singulars(token: str) -> list[str]:
     return out
 
 
+def _learned_hit(words: list[str], learned: dict[str, str]) -> str | None:
+    """The category the household taught for these words, their last one folded to a singular
+    if need be ("milk cans" finds "milk can")."""
+    for candidate in (words, *([*words[:-1], singular] for singular in singulars(words[-1]))):
+        category = learned.get(" ".join(candidate))
+        if category is not None:
+            return category
+    return None
+
+
 def learned_in(text: str, home) -> str | None:
     """The category of the longest learned phrase in `text` (the earliest of equals), or None."""
     tokens = TOKEN_RE.findall(text.lower().replace("'", ""))
     best: tuple[int, int, str] | None = None
     for i in range(len(tokens)):
         for n in range(min(home.learned_max_words, len(tokens) - i), 0, -1):
-            words = tokens[i : i + n]
-            for candidate in (words, *([*words[:-1], s] for s in singulars(words[-1]))):
-                category = home.learned.get(" ".join(candidate))
-                if category is not None and (best is None or n > best[0]):
-                    best = (n, i, category)
-                    break
+            category = _learned_hit(tokens[i : i + n], home.learned)
+            if category is not None and (best is None or n > best[0]):
+                best = (n, i, category)
     return best[2] if best else None
 
 
@@ -160,15 +167,8 @@ def best_category(text: str, home) -> tuple[str, float] | None:
         for n in range(min(longest, len(tokens) - i), 0, -1):
             words = tokens[i : i + n]
             phrase = " ".join(words)
-            if learned:
-                category = learned.get(phrase)
-                if category is None:
-                    for singular in singulars(words[-1]):
-                        category = learned.get(" ".join([*words[:-1], singular]))
-                        if category is not None:
-                            break
-                if category is not None:
-                    consider(LEARNED_WEIGHT + n, i, category)
+            if learned and (category := _learned_hit(words, learned)) is not None:
+                consider(LEARNED_WEIGHT + n, i, category)
             if phrase in names:
                 weight, category = names[phrase]
                 consider(weight, i, category)
